@@ -1,0 +1,3 @@
+module github.com/scaleway-images-mcp/scaleway-images-mcp
+
+go 1.25.0

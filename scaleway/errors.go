@@ -1,0 +1,281 @@
+package scaleway
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The error types of the Scaleway API, as the body's "type" field names
+// them. Decoding is driven by this field, never by the status alone.
+const (
+	ErrInvalidArguments     = "invalid_arguments"
+	ErrDeniedAuthentication = "denied_authentication"
+	ErrPermissionsDenied    = "permissions_denied"
+	ErrQuotasExceeded       = "quotas_exceeded"
+	ErrNotFound             = "not_found"
+	ErrTransientState       = "transient_state"
+	ErrAlreadyExists        = "already_exists"
+	ErrResourceExpired      = "resource_expired"
+	ErrExpired              = "expired" // the JS SDK's name for resource_expired
+	ErrPreconditionFailed   = "precondition_failed"
+	ErrLocked               = "locked"
+	ErrTooManyRequests      = "too_many_requests"
+	ErrOutOfStock           = "out_of_stock"
+
+	// Legacy Instance API forms.
+	ErrInvalidRequest  = "invalid_request_error"
+	ErrUnknownResource = "unknown_resource"
+	ErrConflict        = "conflict"
+
+	// ErrUnknown is set when the body is not a Scaleway error at all (HTML
+	// from a proxy, an empty body, truncated JSON).
+	ErrUnknown = "unknown"
+)
+
+// ErrorDetail is one entry of an error's details. Which fields are set
+// depends on the error type: ArgumentName/Reason/HelpMessage for
+// invalid_arguments, Resource/Action for permissions_denied,
+// Resource/Quota/Current for quotas_exceeded.
+type ErrorDetail struct {
+	ArgumentName string `json:"argument_name,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+	HelpMessage  string `json:"help_message,omitempty"`
+	Resource     string `json:"resource,omitempty"`
+	Action       string `json:"action,omitempty"`
+	Quota        *int64 `json:"quota,omitempty"`
+	Current      *int64 `json:"current,omitempty"`
+}
+
+// Error is an error answered by the Scaleway API (any status outside
+// 200-299). Its JSON form is the API's own error body, so the fake and the
+// REST adapter write errors with this same type.
+type Error struct {
+	Type         string              `json:"type"`
+	Message      string              `json:"message"`
+	Resource     string              `json:"resource,omitempty"`
+	ResourceID   string              `json:"resource_id,omitempty"`
+	Details      []ErrorDetail       `json:"details,omitempty"`
+	Fields       map[string][]string `json:"fields,omitempty"`
+	CurrentState string              `json:"current_state,omitempty"`
+	Precondition string              `json:"precondition,omitempty"`
+	HelpMessage  string              `json:"help_message,omitempty"`
+	Method       string              `json:"method,omitempty"` // denied_authentication
+	Reason       string              `json:"reason,omitempty"` // denied_authentication
+	ExpiredSince string              `json:"expired_since,omitempty"`
+
+	StatusCode int           `json:"-"`
+	RequestID  string        `json:"-"` // X-Request-Id of the answer
+	RetryAfter time.Duration `json:"-"` // parsed Retry-After; 0 when absent
+}
+
+// Is lets errors.Is match on type: errors.Is(err, &Error{Type: ErrNotFound}).
+func (e *Error) Is(target error) bool {
+	t, ok := target.(*Error)
+	return ok && t.Type == e.Type
+}
+
+// IsNotFound reports whether err is a Scaleway not_found error (or the
+// legacy unknown_resource form).
+func IsNotFound(err error) bool {
+	var apiErr *Error
+	return errors.As(err, &apiErr) && (apiErr.Type == ErrNotFound || apiErr.Type == ErrUnknownResource)
+}
+
+// Error is one sentence a person can act on: what failed, on which field or
+// resource, and what to do next.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.sentence())
+	if e.RequestID != "" {
+		fmt.Fprintf(&b, " (HTTP %d, request id %s)", e.StatusCode, e.RequestID)
+	} else if e.StatusCode != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
+	}
+	return b.String()
+}
+
+func (e *Error) sentence() string {
+	resource := e.resourceRef()
+	switch e.Type {
+	case ErrInvalidArguments:
+		if len(e.Details) == 0 {
+			return "Scaleway rejected the arguments: " + orDefault(e.Message, "invalid argument(s)") + "."
+		}
+		parts := make([]string, 0, len(e.Details))
+		for _, d := range e.Details {
+			parts = append(parts, describeArgument(d))
+		}
+		return "Scaleway rejected the arguments: " + strings.Join(parts, "; ") + "."
+	case ErrDeniedAuthentication:
+		return "Scaleway denied authentication" + suffix(e.Reason, " (%s)") +
+			": check that SCW_SECRET_KEY (or SCALEWAY_API_KEY) holds a valid, unexpired secret key."
+	case ErrPermissionsDenied:
+		s := "Scaleway denied permission"
+		if len(e.Details) > 0 {
+			actions := make([]string, 0, len(e.Details))
+			for _, d := range e.Details {
+				actions = append(actions, strings.TrimSpace(d.Action+" "+d.Resource))
+			}
+			s += " to " + strings.Join(actions, ", ")
+		}
+		return s + ": give the API key's IAM application or user InstancesFullAccess (or InstancesReadOnly for reads) on the project."
+	case ErrQuotasExceeded:
+		s := "Scaleway quota exceeded"
+		if len(e.Details) > 0 {
+			d := e.Details[0]
+			s += " for " + d.Resource
+			if d.Quota != nil && d.Current != nil {
+				s += fmt.Sprintf(" (%d of %d used)", *d.Current, *d.Quota)
+			}
+		} else if e.Resource != "" {
+			s += " for " + e.Resource
+		}
+		return s + ": delete unused resources or ask Scaleway support to raise the quota."
+	case ErrNotFound, ErrUnknownResource:
+		return "Scaleway found no " + resource + ": check the id and the zone (resources live in one zone)."
+	case ErrTransientState:
+		return "The " + resource + " is in a transient state" + suffix(e.CurrentState, " (%s)") + ": wait until it settles and try again."
+	case ErrAlreadyExists:
+		return "The " + resource + " already exists" + suffix(e.HelpMessage, ": %s") + "."
+	case ErrResourceExpired, ErrExpired:
+		return "The " + resource + " has expired" + suffix(e.ExpiredSince, " since %s") + "."
+	case ErrPreconditionFailed:
+		return "Scaleway refused the request: precondition " + orDefault(e.Precondition, "unknown") + " failed" + suffix(e.HelpMessage, " (%s)") + "."
+	case ErrLocked:
+		return "The " + resource + " is locked: unlock it before changing it."
+	case ErrTooManyRequests:
+		s := "Scaleway is rate limiting requests"
+		if e.RetryAfter > 0 {
+			s += fmt.Sprintf(": retry after %s", e.RetryAfter)
+		}
+		return s + suffix(e.HelpMessage, " (%s)") + "."
+	case ErrOutOfStock:
+		return "Scaleway is out of stock" + suffix(e.Resource, " for %s") + ": try another zone or later."
+	case ErrInvalidRequest:
+		if len(e.Fields) > 0 {
+			return "Scaleway rejected the request: " + describeFields(e.Fields) + "."
+		}
+		return "Scaleway rejected the request: " + orDefault(e.Message, "invalid request") + "."
+	case ErrConflict:
+		return "Scaleway reported a conflict: " + orDefault(e.Message, "the resource is in use") + "."
+	case ErrUnknown:
+		return "Scaleway answered " + orDefault(e.Message, http.StatusText(e.StatusCode)) + retryHint(e.StatusCode)
+	}
+	return "Scaleway answered " + e.Type + ": " + orDefault(e.Message, http.StatusText(e.StatusCode)) + retryHint(e.StatusCode)
+}
+
+func (e *Error) resourceRef() string {
+	name := orDefault(e.Resource, "resource")
+	if e.ResourceID != "" {
+		return name + " " + e.ResourceID
+	}
+	return name
+}
+
+func describeArgument(d ErrorDetail) string {
+	s := orDefault(d.ArgumentName, "an argument")
+	switch d.Reason {
+	case "required":
+		s += " is required"
+	case "format":
+		s += " is badly formatted"
+	case "constraint":
+		s += " breaks a constraint"
+	default:
+		s += " is invalid"
+	}
+	return s + suffix(d.HelpMessage, " (%s)")
+}
+
+func describeFields(fields map[string][]string) string {
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	parts := make([]string, 0, len(names))
+	for _, name := range names {
+		parts = append(parts, name+": "+strings.Join(fields[name], " "))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func retryHint(status int) string {
+	switch {
+	case status == http.StatusTooManyRequests, status >= 500:
+		return "; this is usually temporary, try again shortly."
+	case status != 0:
+		return "."
+	}
+	return "."
+}
+
+func orDefault(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+func suffix(value, format string) string {
+	if value == "" {
+		return ""
+	}
+	return fmt.Sprintf(format, value)
+}
+
+// unknownResourcePattern pulls the quoted id out of legacy messages such as
+// `"<uuid>" not found` or `Security group '<uuid>' not found`.
+var unknownResourcePattern = regexp.MustCompile(`^(.*?)\s*["']([^"']+)["'] not found`)
+
+// decodeError turns a non-2xx answer into an *Error. body may be anything:
+// a Scaleway error, a legacy Instance error, HTML, or truncated JSON.
+func decodeError(resp *http.Response, body []byte) *Error {
+	e := &Error{
+		StatusCode: resp.StatusCode,
+		RequestID:  resp.Header.Get("X-Request-Id"),
+		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
+	}
+	mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	if mediaType != "application/json" || json.Unmarshal(body, e) != nil || e.Type == "" {
+		*e = Error{Type: ErrUnknown, Message: resp.Status, StatusCode: e.StatusCode, RequestID: e.RequestID, RetryAfter: e.RetryAfter}
+		return e
+	}
+	if e.Type == ErrUnknownResource && e.Resource == "" {
+		if m := unknownResourcePattern.FindStringSubmatch(e.Message); m != nil && IsUUID(m[2]) {
+			e.Resource = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(m[1])), " ", "_")
+			e.ResourceID = m[2]
+		}
+	}
+	if e.Type == ErrInvalidRequest && strings.Contains(e.Message, "quota exceeded for this resource") {
+		e.Type = ErrQuotasExceeded
+	}
+	return e
+}
+
+// parseRetryAfter reads a Retry-After header in seconds or as an HTTP date.
+func parseRetryAfter(value string, now time.Time) time.Duration {
+	if value == "" {
+		return 0
+	}
+	var seconds int64
+	if _, err := fmt.Sscanf(value, "%d", &seconds); err == nil && fmt.Sprint(seconds) == strings.TrimSpace(value) {
+		if seconds < 0 {
+			return 0
+		}
+		return time.Duration(seconds) * time.Second
+	}
+	if when, err := http.ParseTime(value); err == nil {
+		if d := when.Sub(now); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
