@@ -1,0 +1,171 @@
+package scaleway
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// imagesPath is the collection path of a zone; the zone must already be
+// validated, and ids are validated and escaped before being appended.
+func imagesPath(zone Zone) string {
+	return "/instance/v1/zones/" + url.PathEscape(string(zone)) + "/images"
+}
+
+func imagePath(zone Zone, id string) string {
+	return imagesPath(zone) + "/" + url.PathEscape(id)
+}
+
+// checkZoneAndID validates the path parameters of a call on one image.
+func checkZoneAndID(zone Zone, idField, id string) error {
+	if _, err := ParseZone(string(zone)); err != nil {
+		return err
+	}
+	return ValidateUUID(idField, id)
+}
+
+// query encodes the filters that are set, as the official SDKs do.
+func (r *ListImagesRequest) query() url.Values {
+	q := url.Values{}
+	if r == nil {
+		return q
+	}
+	setString := func(name string, v *string) {
+		if v != nil {
+			q.Set(name, *v)
+		}
+	}
+	setString("organization", r.Organization)
+	setString("project", r.Project)
+	setString("name", r.Name)
+	setString("arch", r.Arch)
+	setString("tags", r.Tags)
+	if r.Public != nil {
+		q.Set("public", strconv.FormatBool(*r.Public))
+	}
+	if r.Page != nil {
+		q.Set("page", strconv.Itoa(int(*r.Page)))
+	}
+	if r.PerPage != nil {
+		q.Set("per_page", strconv.FormatUint(uint64(*r.PerPage), 10))
+	}
+	return q
+}
+
+// ListImages returns one page of the zone's images. TotalCount is read from
+// X-Total-Count.
+func (c *Client) ListImages(ctx context.Context, zone Zone, r *ListImagesRequest) (*ListImagesResponse, *Response, error) {
+	if _, err := ParseZone(string(zone)); err != nil {
+		return nil, nil, fmt.Errorf("listing images: %w", err)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("listing images: %w", err)
+	}
+	req, err := c.newRequest(http.MethodGet, imagesPath(zone), r.query(), nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listing images: %w", err)
+	}
+	var page ListImagesResponse
+	resp, err := c.do(ctx, req, &page)
+	if err != nil {
+		return nil, resp, fmt.Errorf("listing images in %s: %w", zone, err)
+	}
+	if total, err := strconv.ParseUint(resp.Header.Get("X-Total-Count"), 10, 32); err == nil {
+		page.TotalCount = uint32(total)
+	}
+	return &page, resp, nil
+}
+
+// imageEnvelope is the body of every single-image answer.
+type imageEnvelope struct {
+	Image *Image `json:"image"`
+}
+
+// GetImage returns one image.
+func (c *Client) GetImage(ctx context.Context, zone Zone, imageID string) (*Image, *Response, error) {
+	if err := checkZoneAndID(zone, "image_id", imageID); err != nil {
+		return nil, nil, fmt.Errorf("getting image: %w", err)
+	}
+	req, err := c.newRequest(http.MethodGet, imagePath(zone, imageID), nil, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("getting image: %w", err)
+	}
+	return c.doImage(ctx, req, "getting image "+imageID)
+}
+
+// CreateImage creates an image from snapshots. It is never retried once the
+// request may have reached the API, so it creates at most one image.
+func (c *Client) CreateImage(ctx context.Context, zone Zone, r *CreateImageRequest) (*Image, *Response, error) {
+	if _, err := ParseZone(string(zone)); err != nil {
+		return nil, nil, fmt.Errorf("creating image: %w", err)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("creating image: %w", err)
+	}
+	req, err := c.newRequest(http.MethodPost, imagesPath(zone), nil, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("creating image: %w", err)
+	}
+	return c.doImage(ctx, req, "creating image")
+}
+
+// SetImage replaces every property of an image (PUT). Whatever r leaves
+// empty is reset; build r with SetImageRequestFrom to keep the rest.
+func (c *Client) SetImage(ctx context.Context, zone Zone, id string, r *SetImageRequest) (*Image, *Response, error) {
+	if err := checkZoneAndID(zone, "id", id); err != nil {
+		return nil, nil, fmt.Errorf("replacing image: %w", err)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("replacing image: %w", err)
+	}
+	req, err := c.newRequest(http.MethodPut, imagePath(zone, id), nil, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("replacing image: %w", err)
+	}
+	return c.doImage(ctx, req, "replacing image "+id)
+}
+
+// UpdateImage changes the fields of r that are set (PATCH).
+func (c *Client) UpdateImage(ctx context.Context, zone Zone, imageID string, r *UpdateImageRequest) (*Image, *Response, error) {
+	if err := checkZoneAndID(zone, "image_id", imageID); err != nil {
+		return nil, nil, fmt.Errorf("updating image: %w", err)
+	}
+	if err := r.Validate(); err != nil {
+		return nil, nil, fmt.Errorf("updating image: %w", err)
+	}
+	req, err := c.newRequest(http.MethodPatch, imagePath(zone, imageID), nil, r)
+	if err != nil {
+		return nil, nil, fmt.Errorf("updating image: %w", err)
+	}
+	return c.doImage(ctx, req, "updating image "+imageID)
+}
+
+// DeleteImage deletes an image. Its snapshots are kept (and still billed).
+func (c *Client) DeleteImage(ctx context.Context, zone Zone, imageID string) (*Response, error) {
+	if err := checkZoneAndID(zone, "image_id", imageID); err != nil {
+		return nil, fmt.Errorf("deleting image: %w", err)
+	}
+	req, err := c.newRequest(http.MethodDelete, imagePath(zone, imageID), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("deleting image: %w", err)
+	}
+	resp, err := c.do(ctx, req, nil)
+	if err != nil {
+		return resp, fmt.Errorf("deleting image %s: %w", imageID, err)
+	}
+	return resp, nil
+}
+
+func (c *Client) doImage(ctx context.Context, req *request, action string) (*Image, *Response, error) {
+	var body imageEnvelope
+	resp, err := c.do(ctx, req, &body)
+	if err != nil {
+		return nil, resp, fmt.Errorf("%s: %w", action, err)
+	}
+	if body.Image == nil {
+		return nil, resp, fmt.Errorf("%s: %w", action, &Error{Type: ErrUnknown, Message: "an answer without an image", StatusCode: resp.StatusCode, RequestID: resp.RequestID})
+	}
+	return body.Image, resp, nil
+}

@@ -1,0 +1,240 @@
+package scaleway
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Limits on free-text input. Scaleway does not publish its own; these are
+// generous for real use and keep a hostile caller from sending megabytes.
+const (
+	MaxNameLength    = 255
+	MaxTags          = 64
+	MaxTagLength     = 128
+	MaxExtraVolumes  = 16
+	MaxPerPage       = 100
+	DefaultPerPage   = 50
+	maxFilterLength  = 255
+	maxVolumeKeySize = 2
+)
+
+// ValidationErrors returns every *ValidationError inside err (which may be
+// one, or several joined with errors.Join), in order.
+func ValidationErrors(err error) []*ValidationError {
+	var out []*ValidationError
+	var walk func(error)
+	walk = func(e error) {
+		if e == nil {
+			return
+		}
+		if v, ok := e.(*ValidationError); ok {
+			out = append(out, v)
+			return
+		}
+		if joined, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, inner := range joined.Unwrap() {
+				walk(inner)
+			}
+			return
+		}
+		walk(errors.Unwrap(e))
+	}
+	walk(err)
+	return out
+}
+
+// checkText rejects text that is too long, not UTF-8, or carries control
+// characters (which have no place in names and tags, and make logs lie).
+func checkText(field, value string, maxLen int) error {
+	if len(value) > maxLen {
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("is %d bytes long; at most %d are allowed", len(value), maxLen)}
+	}
+	if !utf8.ValidString(value) {
+		return &ValidationError{Field: field, Reason: "is not valid UTF-8"}
+	}
+	for _, r := range value {
+		if unicode.IsControl(r) {
+			return &ValidationError{Field: field, Value: value, Reason: "contains control characters"}
+		}
+	}
+	return nil
+}
+
+func checkName(field, name string, required bool) error {
+	if name == "" {
+		if required {
+			return &ValidationError{Field: field, Reason: "is required (a non-empty name)"}
+		}
+		return nil
+	}
+	return checkText(field, name, MaxNameLength)
+}
+
+func checkTags(field string, tags []string) error {
+	if len(tags) > MaxTags {
+		return &ValidationError{Field: field, Reason: fmt.Sprintf("has %d tags; at most %d are allowed", len(tags), MaxTags)}
+	}
+	var errs []error
+	for i, tag := range tags {
+		name := fmt.Sprintf("%s[%d]", field, i)
+		if tag == "" {
+			errs = append(errs, &ValidationError{Field: name, Reason: "is empty; tags must be non-empty strings"})
+			continue
+		}
+		errs = append(errs, checkText(name, tag, MaxTagLength))
+	}
+	return errors.Join(errs...)
+}
+
+func checkOptionalUUID(field string, value *string) error {
+	if value == nil {
+		return nil
+	}
+	return ValidateUUID(field, *value)
+}
+
+// checkVolumeKey accepts the positions Scaleway uses for extra volumes:
+// "1", "2", ... (the root volume is position 0).
+func checkVolumeKey(field, key string) error {
+	n, err := strconv.Atoi(key)
+	if err != nil || n < 1 || n > MaxExtraVolumes || strconv.Itoa(n) != key || len(key) > maxVolumeKeySize {
+		return &ValidationError{Field: field, Value: key, Reason: fmt.Sprintf("is not a volume position; keys are \"1\" to \"%d\" (the root volume is 0)", MaxExtraVolumes)}
+	}
+	return nil
+}
+
+// snapshotRef is any extra volume entry: each names its snapshot by id.
+// snapshotID reports false for a nil entry (JSON null).
+type snapshotRef interface{ snapshotID() (string, bool) }
+
+func (v *VolumeTemplate) snapshotID() (string, bool) {
+	if v == nil {
+		return "", false
+	}
+	return v.ID, true
+}
+
+func (v *ImageVolume) snapshotID() (string, bool) {
+	if v == nil {
+		return "", false
+	}
+	return v.ID, true
+}
+
+func (v *VolumeImageUpdateTemplate) snapshotID() (string, bool) {
+	if v == nil {
+		return "", false
+	}
+	return v.ID, true
+}
+
+// checkExtraVolumes checks the keys and snapshot ids of an extra_volumes map
+// of any of the three request shapes.
+func checkExtraVolumes[V snapshotRef](volumes map[string]V) error {
+	if len(volumes) > MaxExtraVolumes {
+		return &ValidationError{Field: "extra_volumes", Reason: fmt.Sprintf("has %d volumes; at most %d are allowed", len(volumes), MaxExtraVolumes)}
+	}
+	var errs []error
+	for _, key := range SortedVolumeKeys(volumes) {
+		field := "extra_volumes." + key
+		errs = append(errs, checkVolumeKey("extra_volumes", key))
+		if id, ok := volumes[key].snapshotID(); ok {
+			errs = append(errs, ValidateUUID(field+".id", id))
+		} else {
+			errs = append(errs, &ValidationError{Field: field, Reason: "is empty; give {\"id\": \"<snapshot id>\"}"})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks the filters and page before anything is sent.
+func (r *ListImagesRequest) Validate() error {
+	if r == nil {
+		return nil
+	}
+	var errs []error
+	errs = append(errs, checkOptionalUUID("organization", r.Organization), checkOptionalUUID("project", r.Project))
+	if r.Name != nil {
+		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
+	}
+	if r.Arch != nil {
+		if _, err := ParseArch("arch", *r.Arch); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if r.Tags != nil {
+		errs = append(errs, checkText("tags", *r.Tags, MaxTags*MaxTagLength))
+	}
+	if r.Page != nil && *r.Page < 1 {
+		errs = append(errs, &ValidationError{Field: "page", Value: strconv.Itoa(int(*r.Page)), Reason: "must be 1 or more"})
+	}
+	if r.PerPage != nil && (*r.PerPage < 1 || *r.PerPage > MaxPerPage) {
+		errs = append(errs, &ValidationError{Field: "per_page", Value: strconv.Itoa(int(*r.PerPage)), Reason: fmt.Sprintf("must be between 1 and %d", MaxPerPage)})
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks a create body: root_volume and arch are required, every
+// id is a UUID, extra volume keys are positions.
+func (r *CreateImageRequest) Validate() error {
+	var errs []error
+	errs = append(errs, checkName("name", r.Name, false))
+	errs = append(errs, ValidateUUID("root_volume", r.RootVolume))
+	if _, err := ParseArch("arch", string(r.Arch)); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, checkExtraVolumes(r.ExtraVolumes))
+	errs = append(errs, checkOptionalUUID("organization", r.Organization), checkOptionalUUID("project", r.Project))
+	if r.Organization != nil && r.Project != nil {
+		errs = append(errs, &ValidationError{Field: "project", Reason: "and organization are exclusive; give only project"})
+	}
+	errs = append(errs, checkTags("tags", r.Tags))
+	return errors.Join(errs...)
+}
+
+// Validate checks a PUT body.
+func (r *SetImageRequest) Validate() error {
+	var errs []error
+	errs = append(errs, checkName("name", r.Name, true))
+	if _, err := ParseArch("arch", string(r.Arch)); err != nil {
+		errs = append(errs, err)
+	}
+	errs = append(errs, checkExtraVolumes(r.ExtraVolumes))
+	if r.RootVolume != nil {
+		errs = append(errs, ValidateUUID("root_volume.id", r.RootVolume.ID))
+	}
+	if r.Organization != "" {
+		errs = append(errs, ValidateUUID("organization", r.Organization))
+	}
+	if r.Project != "" {
+		errs = append(errs, ValidateUUID("project", r.Project))
+	}
+	if r.FromServer != "" {
+		errs = append(errs, ValidateUUID("from_server", r.FromServer))
+	}
+	if r.Tags != nil {
+		errs = append(errs, checkTags("tags", *r.Tags))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks a PATCH body.
+func (r *UpdateImageRequest) Validate() error {
+	var errs []error
+	if r.Name != nil {
+		errs = append(errs, checkName("name", *r.Name, true))
+	}
+	if r.Arch != "" {
+		if _, err := ParseArch("arch", string(r.Arch)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	errs = append(errs, checkExtraVolumes(r.ExtraVolumes))
+	if r.Tags != nil {
+		errs = append(errs, checkTags("tags", *r.Tags))
+	}
+	return errors.Join(errs...)
+}
