@@ -1,0 +1,51 @@
+package listener
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"strings"
+)
+
+// requireToken answers 401 to requests without the bearer token, except
+// GET /healthz, which load balancers and probes call without credentials.
+func requireToken(token string, refused func(r *http.Request, reason string), next http.Handler) http.Handler {
+	want := sha256.Sum256([]byte(token))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/healthz" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		got, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok {
+			refused(r, "no bearer token")
+			denyToken(w, "authentication is denied: send the listener's token as \"Authorization: Bearer <token>\"")
+			return
+		}
+		// Comparing digests keeps the comparison constant-time even when
+		// the lengths differ, which subtle.ConstantTimeCompare alone leaks.
+		gotSum := sha256.Sum256([]byte(got))
+		if subtle.ConstantTimeCompare(gotSum[:], want[:]) != 1 {
+			refused(r, "wrong bearer token")
+			denyToken(w, "authentication is denied: the bearer token is wrong")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bearerToken extracts the token of an "Authorization: Bearer" header; the
+// scheme is case-insensitive (RFC 9110).
+func bearerToken(header string) (string, bool) {
+	scheme, token, found := strings.Cut(header, " ")
+	if !found || !strings.EqualFold(scheme, "Bearer") {
+		return "", false
+	}
+	token = strings.TrimSpace(token)
+	return token, token != ""
+}
+
+func denyToken(w http.ResponseWriter, message string) {
+	w.Header().Set("WWW-Authenticate", `Bearer realm="scaleway-images-mcp"`)
+	WriteError(w, unauthorized(message))
+}
