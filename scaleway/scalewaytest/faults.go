@@ -1,7 +1,6 @@
 package scalewaytest
 
 import (
-	"context"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
@@ -116,7 +115,8 @@ func (fs *faults) fail() bool {
 func (fault Fault) serve(w http.ResponseWriter, r *http.Request) bool {
 	switch fault.kind {
 	case faultDelay:
-		return !sleep(r.Context(), fault.delay)
+		wait(r, fault.delay)
+		return false
 	case faultMalformedJSON:
 		w.WriteHeader(http.StatusOK)
 		_, _ = w.Write([]byte(malformedBody))
@@ -140,18 +140,18 @@ func (fault Fault) serve(w http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-// sleep waits for d and reports whether it did; it returns false early when
-// ctx is done, so a client that gives up frees the handler.
-func sleep(ctx context.Context, d time.Duration) bool {
+// wait holds the answer back for d. When the request's context ends first
+// (the client gave up, or ListenAndServe is shutting down) it aborts the
+// handler, which closes the connection: no half answer is ever sent.
+func wait(r *http.Request, d time.Duration) {
 	if d <= 0 {
-		return true
+		return
 	}
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
 	case <-timer.C:
-		return true
-	case <-ctx.Done():
-		return false
+	case <-r.Context().Done():
+		panic(http.ErrAbortHandler)
 	}
 }

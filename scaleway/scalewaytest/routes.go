@@ -131,7 +131,7 @@ func (f *Fake) serveUnknownPath() http.Handler {
 
 // receive does what every request gets: read and log it, set the headers
 // of every answer, wait the configured latency. It reports false when the
-// request is already dealt with.
+// body could not be read, after answering 400.
 func (f *Fake) receive(w http.ResponseWriter, r *http.Request, route Route) ([]byte, bool) {
 	body, readErr := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	f.requests.record(LoggedRequest{
@@ -140,9 +140,7 @@ func (f *Fake) receive(w http.ResponseWriter, r *http.Request, route Route) ([]b
 	})
 	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("X-Request-Id", newID())
-	if !sleep(r.Context(), f.opts.Latency) {
-		return nil, false
-	}
+	wait(r, f.opts.Latency)
 	if readErr != nil {
 		writeError(w, invalidArguments(badArgument("body", "constraint", "the body is larger than 1 MiB or could not be read")))
 		return nil, false
