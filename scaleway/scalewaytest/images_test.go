@@ -3,7 +3,9 @@ package scalewaytest_test
 import (
 	"maps"
 	"net/http"
+	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +63,28 @@ func TestCreateImage(t *testing.T) {
 	again := imageFrom(t, send(t, srv, http.MethodGet, imagePath(zone, img.ID), "").expectStatus(t, http.StatusOK))
 	if again.ID != img.ID || again.Name != img.Name || len(again.ExtraVolumes) != 2 {
 		t.Errorf("GET after create = %+v, want %+v", again, img)
+	}
+}
+
+func TestLocationUsesTheRequestScheme(t *testing.T) {
+	t.Parallel()
+	fake := scalewaytest.New(scalewaytest.Options{})
+	srv := httptest.NewTLSServer(fake)
+	defer srv.Close()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+imagesPath(zone), strings.NewReader(jsonBody(t, map[string]any{
+		"arch": "x86_64", "project": scalewaytest.DefaultProjectID, "root_volume": fake.Snapshots(zone)[0].ID,
+	})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", scalewaytest.SandboxToken)
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if location := resp.Header.Get("Location"); resp.StatusCode != http.StatusCreated || !strings.HasPrefix(location, srv.URL+imagesPath(zone)+"/") {
+		t.Errorf("status %d, Location %q, want 201 and an https URL under %s", resp.StatusCode, location, srv.URL)
 	}
 }
 
@@ -335,6 +359,19 @@ func TestSetImageReplacesTheWholeImage(t *testing.T) {
 		}
 		if after.State != scaleway.ImageStateAvailable || !after.CreationDate.Equal(before.CreationDate.Time) {
 			t.Errorf("PUT took server-owned state or creation_date from the body: %+v", after)
+		}
+	})
+
+	t.Run("unknown snapshots", func(t *testing.T) {
+		const unknown = "99999999-9999-4999-8999-999999999999"
+		for _, body := range []string{
+			`{"name":"x","arch":"x86_64","root_volume":{"id":"` + unknown + `"}}`,
+			`{"name":"x","arch":"x86_64","extra_volumes":{"1":{"id":"` + unknown + `"}}}`,
+		} {
+			e := apiError(t, send(t, srv, http.MethodPut, imagePath(zone, before.ID), body), http.StatusNotFound)
+			if e.Resource != "instance_snapshot" || e.ResourceID != unknown {
+				t.Errorf("error = %+v", e)
+			}
 		}
 	})
 

@@ -1,7 +1,9 @@
 package scalewaytest_test
 
 import (
+	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -72,5 +74,21 @@ func TestOversizedBodyIsRejected(t *testing.T) {
 	}
 	if srv.RequestCount(scalewaytest.RouteCreateImage) != 1 {
 		t.Error("an oversized request was not logged")
+	}
+}
+
+func TestRequestLogKeepsTheMostRecent(t *testing.T) {
+	t.Parallel()
+	fake := scalewaytest.New(scalewaytest.Options{})
+	const sent, kept = 10_005, 10_000
+	for i := range sent {
+		fake.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(t.Context(), http.MethodGet, fmt.Sprint("/n/", i), nil))
+	}
+	requests := fake.Requests()
+	if len(requests) != kept || requests[0].Path != fmt.Sprint("/n/", sent-kept) || requests[kept-1].Path != fmt.Sprint("/n/", sent-1) {
+		t.Errorf("kept %d requests, from %s to %s", len(requests), requests[0].Path, requests[len(requests)-1].Path)
+	}
+	if got := fake.RequestCount(""); got != sent {
+		t.Errorf("RequestCount = %d, want every request: %d", got, sent)
 	}
 }

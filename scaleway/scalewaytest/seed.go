@@ -80,7 +80,8 @@ var (
 )
 
 // seed fills s deterministically: ids are derived from the zone and names,
-// dates from fixed epochs, so every run sees the same world.
+// dates from fixed epochs, so every run sees the same world. Snapshots are
+// seeded before the images that name them, so those lookups cannot fail.
 func seed(s *store, extraImages int) {
 	for _, zone := range scaleway.Zones {
 		seedMarketplace(s, zone)
