@@ -1,0 +1,101 @@
+package rest
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/listener"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+)
+
+// writeAPIError writes e the way the Scaleway API does. Its request id is
+// upstream's, passed through so that support can trace the call.
+func writeAPIError(w http.ResponseWriter, e *scaleway.Error) {
+	if e.RequestID != "" {
+		w.Header().Set("X-Request-Id", e.RequestID)
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
+	}
+	listener.WriteError(w, e)
+}
+
+// writeFailure answers err, which came from parsing the request or from the
+// client, with the status and body Scaleway would have used.
+func writeFailure(w http.ResponseWriter, err error) {
+	writeAPIError(w, failureAnswer(err))
+}
+
+func failureAnswer(err error) *scaleway.Error {
+	if invalid := scaleway.ValidationErrors(err); len(invalid) > 0 {
+		return invalidArguments(invalid)
+	}
+	var tooLarge *http.MaxBytesError
+	var apiErr *scaleway.Error
+	var transportErr *scaleway.TransportError
+	switch {
+	case errors.As(err, &tooLarge):
+		return listener.BodyTooLarge(tooLarge.Limit)
+	case errors.Is(err, scaleway.ErrNoSecretKey):
+		return &scaleway.Error{
+			StatusCode: http.StatusUnauthorized, Type: scaleway.ErrDeniedAuthentication,
+			Message: "authentication is denied: send X-Auth-Token, or start the server with SCW_SECRET_KEY or SCALEWAY_API_KEY set",
+			Method:  "api_key", Reason: "invalid_argument",
+		}
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusBadRequest:
+		return apiErr
+	case errors.As(err, &apiErr):
+		// A 2xx the client could not read (not JSON, no image): the
+		// gateway's fault as far as our caller is concerned.
+		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.ErrUnknown, Message: "Scaleway sent an unreadable answer: " + apiErr.Message, RequestID: apiErr.RequestID}
+	case errors.As(err, &transportErr) && errors.Is(err, context.DeadlineExceeded):
+		return &scaleway.Error{StatusCode: http.StatusGatewayTimeout, Type: scaleway.ErrUnknown, Message: transportErr.Error()}
+	case errors.As(err, &transportErr):
+		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.ErrUnknown, Message: transportErr.Error()}
+	}
+	return &scaleway.Error{StatusCode: http.StatusInternalServerError, Type: scaleway.ErrUnknown, Message: "internal error: " + err.Error()}
+}
+
+// invalidArguments is Scaleway's 400 for bad input, one detail per field.
+func invalidArguments(invalid []*scaleway.ValidationError) *scaleway.Error {
+	details := make([]scaleway.ErrorDetail, len(invalid))
+	for i, v := range invalid {
+		details[i] = scaleway.ErrorDetail{ArgumentName: v.Field, Reason: argumentReason(v), HelpMessage: v.Field + " " + v.Reason}
+	}
+	return &scaleway.Error{StatusCode: http.StatusBadRequest, Type: scaleway.ErrInvalidArguments, Message: "invalid argument(s)", Details: details}
+}
+
+// formatReasons start the reasons of values that do not parse as their
+// type; ValidationError carries its kind only in words, so the words are
+// matched here (a test pins them against the client's own errors).
+var formatReasons = []string{
+	"is not a UUID", "is not an integer", "is not a boolean", "is not valid",
+	"is not a JSON", "is not a clean path", "is not a volume position", "contains control characters",
+}
+
+// argumentReason is the detail's reason in Scaleway's vocabulary: required
+// (missing), format (unparsable) or constraint (parsable but not allowed).
+func argumentReason(v *scaleway.ValidationError) string {
+	if strings.HasPrefix(v.Reason, "is required") || strings.HasPrefix(v.Reason, "is empty; give") {
+		return "required"
+	}
+	for _, prefix := range formatReasons {
+		if strings.HasPrefix(v.Reason, prefix) {
+			return "format"
+		}
+	}
+	return "constraint"
+}
+
+// refuseWrite answers every write of a read-only server.
+func refuseWrite(w http.ResponseWriter, _ *http.Request) {
+	writeAPIError(w, &scaleway.Error{
+		StatusCode: http.StatusForbidden, Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions",
+		Details:     []scaleway.ErrorDetail{{Resource: "instance_image", Action: "write"}},
+		HelpMessage: "this server runs read-only (--read-only): it lists and reads images but never creates, changes or deletes them",
+	})
+}

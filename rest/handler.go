@@ -1,0 +1,107 @@
+// Package rest is the seed's REST adapter: the six Instance image routes of
+// the Scaleway API under /v1, in Scaleway's own wire format (query
+// parameters, JSON bodies, statuses, headers and error bodies), so that a
+// Scaleway SDK or the scw CLI pointed at http://127.0.0.1:8080/v1 works
+// unchanged. Every upstream call goes through a *scaleway.Client, which
+// also owns the validation rules; this package only translates HTTP.
+//
+// Serve the handler with package listener, which bounds request bodies and
+// guards the socket.
+package rest
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/rs/zerolog"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+)
+
+// Options configures NewHandler.
+type Options struct {
+	// Client makes every upstream call. Its secret key is used unless a
+	// request carries its own X-Auth-Token.
+	Client *scaleway.Client
+	// ReadOnly refuses every write with 403 before anything is sent.
+	ReadOnly bool
+	// DefaultProject, else DefaultOrganization, owns images created
+	// without a project or an organization, as in the Scaleway SDKs.
+	DefaultProject      string
+	DefaultOrganization string
+	// Logger gets one line per request; it never sees a secret.
+	Logger zerolog.Logger
+}
+
+// The adapter's paths: Scaleway's, below /v1.
+const (
+	imagesPattern = "/v1/instance/v1/zones/{zone}/images"
+	imagePattern  = "/v1/instance/v1/zones/{zone}/images/{image_id}"
+	openAPIPath   = "/v1/openapi.json"
+	healthPath    = "/healthz"
+)
+
+// route is one operation of the adapter.
+type route struct {
+	method  string
+	pattern string
+	writes  bool // refused in read-only mode
+	handle  http.HandlerFunc
+}
+
+type server struct {
+	opts Options
+}
+
+// NewHandler returns the REST adapter.
+func NewHandler(opts Options) http.Handler {
+	s := &server{opts: opts}
+	routes := []route{
+		{http.MethodGet, imagesPattern, false, s.listImages},
+		{http.MethodPost, imagesPattern, true, s.createImage},
+		{http.MethodPut, imagePattern, true, s.setImage},
+		{http.MethodGet, imagePattern, false, s.getImage},
+		{http.MethodPatch, imagePattern, true, s.updateImage},
+		{http.MethodDelete, imagePattern, true, s.deleteImage},
+		{http.MethodGet, openAPIPath, false, serveOpenAPI},
+		{http.MethodGet, healthPath, false, serveHealth},
+	}
+	mux := http.NewServeMux()
+	var patterns []string
+	allowed := map[string][]string{}
+	for _, rt := range routes {
+		h := rt.handle
+		if rt.writes && opts.ReadOnly {
+			h = refuseWrite
+		}
+		mux.Handle(rt.method+" "+rt.pattern, h)
+		if _, seen := allowed[rt.pattern]; !seen {
+			patterns = append(patterns, rt.pattern)
+		}
+		allowed[rt.pattern] = append(allowed[rt.pattern], rt.method)
+	}
+	// Method-less patterns are less specific than the routes, so they only
+	// get the other methods: answer those with a JSON 405, not net/http's
+	// plain text.
+	for _, pattern := range patterns {
+		mux.Handle(pattern, methodNotAllowed(allowed[pattern]))
+	}
+	mux.HandleFunc("/", notFound)
+	return s.logRequests(rejectUncleanPaths(mux))
+}
+
+func serveHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func methodNotAllowed(methods []string) http.Handler {
+	allow := strings.Join(methods, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", allow)
+		writeAPIError(w, &scaleway.Error{StatusCode: http.StatusMethodNotAllowed, Type: "method_not_allowed", Message: "method " + r.Method + " is not allowed here; use " + allow})
+	})
+}
+
+func notFound(w http.ResponseWriter, r *http.Request) {
+	writeAPIError(w, &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.ErrNotFound, Message: "no route for " + r.Method + " " + r.URL.Path})
+}
