@@ -101,19 +101,19 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 }
 
 // Image is an Instance image, with every field the API returns, in the
-// API's own order.
+// API's own order. The jsonschema tags are read by internal/schemagen.
 type Image struct {
 	ID                string                  `json:"id"`
 	Name              string                  `json:"name"`
 	Organization      string                  `json:"organization"`
 	Project           string                  `json:"project"`
-	RootVolume        *VolumeSummary          `json:"root_volume"`
+	RootVolume        *VolumeSummary          `json:"root_volume" jsonschema:"nullable"`
 	ExtraVolumes      map[string]*ImageVolume `json:"extra_volumes"`
 	Public            bool                    `json:"public"`
 	Arch              Arch                    `json:"arch"`
-	CreationDate      *Timestamp              `json:"creation_date"`
-	ModificationDate  *Timestamp              `json:"modification_date"`
-	DefaultBootscript *Bootscript             `json:"default_bootscript"`
+	CreationDate      *Timestamp              `json:"creation_date" jsonschema:"nullable"`
+	ModificationDate  *Timestamp              `json:"modification_date" jsonschema:"nullable"`
+	DefaultBootscript *Bootscript             `json:"default_bootscript" jsonschema:"nullable"`
 	FromServer        string                  `json:"from_server"`
 	State             ImageState              `json:"state"`
 	Tags              []string                `json:"tags"`
@@ -263,6 +263,32 @@ func SetImageRequestFrom(img *Image) *SetImageRequest {
 		State:             img.State,
 		Project:           img.Project,
 		Tags:              &tags,
+	}
+}
+
+// Apply makes the changes of a PATCH body to a PUT body, the way the API
+// applies a PATCH to the image.
+func (r *SetImageRequest) Apply(u *UpdateImageRequest) {
+	if u.Name != nil {
+		r.Name = *u.Name
+	}
+	if u.Arch != "" {
+		r.Arch = u.Arch
+	}
+	if u.Tags != nil {
+		tags := append([]string{}, (*u.Tags)...)
+		r.Tags = &tags
+	}
+	if u.Public != nil {
+		r.Public = *u.Public
+	}
+	if u.ExtraVolumes != nil {
+		r.ExtraVolumes = make(map[string]*ImageVolume, len(u.ExtraVolumes))
+		for key, v := range u.ExtraVolumes {
+			if v != nil {
+				r.ExtraVolumes[key] = &ImageVolume{ID: v.ID}
+			}
+		}
 	}
 }
 

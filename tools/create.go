@@ -1,0 +1,145 @@
+package tools
+
+import (
+	"context"
+	"crypto/rand"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+)
+
+const (
+	defaultWaitTimeout      = 300 * time.Second
+	defaultWaitPollInterval = 3 * time.Second
+)
+
+func (d *Deps) createImage(ctx context.Context, c *call, in CreateImageInput) (CreateImageOutput, error) {
+	zone, err := d.zone(c, in.Zone)
+	if err != nil {
+		return CreateImageOutput{}, err
+	}
+	req := &scaleway.CreateImageRequest{
+		Name:       in.Name,
+		RootVolume: in.RootVolume,
+		Arch:       scaleway.Arch(in.Arch),
+		Tags:       in.Tags,
+	}
+	if req.Name == "" {
+		req.Name = generatedName()
+	}
+	if in.Public {
+		req.Public = &in.Public
+	}
+	if len(in.ExtraVolumes) > 0 {
+		req.ExtraVolumes = make(map[string]*scaleway.VolumeTemplate, len(in.ExtraVolumes))
+		for i, id := range in.ExtraVolumes {
+			req.ExtraVolumes[strconv.Itoa(i+1)] = &scaleway.VolumeTemplate{ID: id}
+		}
+	}
+	// Like the Scaleway SDKs: the project when there is one, else the
+	// organization; the API wants exactly one of them.
+	switch {
+	case in.Project != "":
+		req.Project = &in.Project
+	case d.DefaultProject != "":
+		req.Project = &d.DefaultProject
+	case d.DefaultOrg != "":
+		req.Organization = &d.DefaultOrg
+	}
+	if in.WaitTimeout < 0 {
+		return CreateImageOutput{}, &scaleway.ValidationError{Field: "wait_timeout", Value: strconv.Itoa(in.WaitTimeout), Reason: "must be between 1 and 3600 seconds"}
+	}
+	img, resp, err := d.Client.CreateImage(ctx, zone, req)
+	c.observe(resp)
+	if err != nil {
+		return CreateImageOutput{}, err
+	}
+	out := CreateImageOutput{Image: img}
+	if !in.Wait || img.State != scaleway.ImageStateCreating {
+		return out, nil
+	}
+	timeout := defaultWaitTimeout
+	if in.WaitTimeout > 0 {
+		timeout = time.Duration(min(in.WaitTimeout, 3600)) * time.Second
+	}
+	return d.waitForImage(ctx, c, zone, img, timeout)
+}
+
+// waitForImage polls the image until it leaves "creating", the timeout
+// passes (a result, not an error: the image exists), or ctx is cancelled
+// (at once). It reports progress when the client asked for it.
+func (d *Deps) waitForImage(ctx context.Context, c *call, zone scaleway.Zone, img *scaleway.Image, timeout time.Duration) (CreateImageOutput, error) {
+	start := time.Now()
+	interval := d.WaitPollInterval
+	if interval <= 0 {
+		interval = defaultWaitPollInterval
+	}
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	progress := newProgress(c.req, timeout)
+	for {
+		progress.report(ctx, time.Since(start), fmt.Sprintf("image %s is %s", img.ID, img.State))
+		select {
+		case <-ctx.Done():
+			return CreateImageOutput{}, fmt.Errorf("waiting for image %s stopped: %w; the image exists, check it with %s", img.ID, ctx.Err(), GetImageTool)
+		case <-deadline.C:
+			return CreateImageOutput{Image: img, Waited: true, WaitTimedOut: true, WaitSeconds: seconds(time.Since(start))}, nil
+		case <-ticker.C:
+		}
+		current, resp, err := d.Client.GetImage(ctx, zone, img.ID)
+		c.observe(resp)
+		if err != nil {
+			return CreateImageOutput{}, fmt.Errorf("waiting for image %s: %w", img.ID, err)
+		}
+		img = current
+		if img.State != scaleway.ImageStateCreating {
+			progress.report(ctx, time.Since(start), fmt.Sprintf("image %s is %s", img.ID, img.State))
+			return CreateImageOutput{Image: img, Waited: true, WaitSeconds: seconds(time.Since(start))}, nil
+		}
+	}
+}
+
+func seconds(d time.Duration) float64 { return d.Round(time.Millisecond).Seconds() }
+
+// progress sends MCP progress notifications when the call carried a
+// progress token, and does nothing otherwise.
+type progress struct {
+	req   *mcp.CallToolRequest
+	token any
+	total float64
+}
+
+func newProgress(req *mcp.CallToolRequest, timeout time.Duration) *progress {
+	p := &progress{req: req, total: timeout.Seconds()}
+	if req != nil && req.Params != nil {
+		p.token = req.Params.GetProgressToken()
+	}
+	return p
+}
+
+func (p *progress) report(ctx context.Context, elapsed time.Duration, message string) {
+	if p.token == nil || p.req.Session == nil {
+		return
+	}
+	// A lost notification must not fail the call; the result still comes.
+	_ = p.req.Session.NotifyProgress(ctx, &mcp.ProgressNotificationParams{
+		ProgressToken: p.token,
+		Progress:      elapsed.Seconds(),
+		Total:         p.total,
+		Message:       message,
+	})
+}
+
+// generatedName is img-<8 hex digits>, like the SDKs' img-<words> names:
+// unique enough to tell images apart, and obviously generated.
+func generatedName() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:])
+	return fmt.Sprintf("img-%x", b)
+}

@@ -1,0 +1,152 @@
+package tools
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+)
+
+// call carries what a handler learns while it runs, for the log line.
+type call struct {
+	req       *mcp.CallToolRequest
+	zone      string
+	requestID string
+}
+
+// observe keeps the request id of the last answer from Scaleway.
+func (c *call) observe(resp *scaleway.Response) {
+	if resp != nil && resp.RequestID != "" {
+		c.requestID = resp.RequestID
+	}
+}
+
+// handlerFunc is a tool's logic on decoded input.
+type handlerFunc[In, Out any] func(ctx context.Context, c *call, in In) (Out, error)
+
+// newHandler adapts a typed handler to the SDK: it decodes the arguments
+// strictly, turns every failure (including a panic) into an isError result
+// the model can act on, and writes one log line per call.
+func newHandler[In, Out any](d *Deps, tool string, h handlerFunc[In, Out]) mcp.ToolHandler {
+	return func(ctx context.Context, req *mcp.CallToolRequest) (result *mcp.CallToolResult, err error) {
+		start := time.Now()
+		c := &call{req: req}
+		defer func() {
+			if p := recover(); p != nil {
+				d.Logger.Error().Str("tool", tool).Interface("panic", p).Bytes("stack", debug.Stack()).Msg("tool handler panicked")
+				result, err = errorResult(fmt.Errorf("internal error in %s; the server is still running, and the failure was logged", tool)), nil
+			}
+			outcome := "ok"
+			if result != nil && result.IsError {
+				outcome = "error"
+			}
+			d.Logger.Info().Str("tool", tool).Str("zone", c.zone).Dur("duration", time.Since(start)).
+				Str("outcome", outcome).Str("request_id", c.requestID).Msg("tool call")
+		}()
+		var in In
+		if err := decodeArguments(req.Params.Arguments, &in); err != nil {
+			return errorResult(err), nil
+		}
+		out, err := h(ctx, c, in)
+		if err != nil {
+			return errorResult(err), nil
+		}
+		return structuredResult(out)
+	}
+}
+
+// decodeArguments reads the arguments into in, refusing unknown fields and
+// wrong types with a message that names the field.
+func decodeArguments(raw json.RawMessage, in any) error {
+	trimmed := bytes.TrimSpace(raw)
+	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(trimmed))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(in); err != nil {
+		return argumentError(err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("invalid arguments: expected one JSON object")
+	}
+	return nil
+}
+
+func argumentError(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	var syntaxErr *json.SyntaxError
+	switch {
+	case errors.As(err, &typeErr) && typeErr.Field == "":
+		return fmt.Errorf("invalid arguments: expected a JSON object, got %s", typeErr.Value)
+	case errors.As(err, &typeErr):
+		return &scaleway.ValidationError{Field: typeErr.Field, Reason: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.String()), typeErr.Value)}
+	case errors.As(err, &syntaxErr):
+		return fmt.Errorf("invalid arguments: malformed JSON at byte %d", syntaxErr.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &scaleway.ValidationError{Field: field, Reason: "is not an argument of this tool; see its input schema"}
+	}
+	return fmt.Errorf("invalid arguments: %w", err)
+}
+
+// jsonKind names a Go type the way a JSON Schema would.
+func jsonKind(goType string) string {
+	switch {
+	case strings.Contains(goType, "[]"):
+		return "an array"
+	case strings.Contains(goType, "map["), strings.Contains(goType, "struct"):
+		return "an object"
+	case strings.Contains(goType, "bool"):
+		return "a boolean"
+	case strings.Contains(goType, "int"), strings.Contains(goType, "float"):
+		return "a number"
+	}
+	return "a string"
+}
+
+// structuredResult returns out as structuredContent and, for clients that
+// only read text, as the same JSON in a text block.
+func structuredResult(out any) (*mcp.CallToolResult, error) {
+	encoded, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("encoding tool output: %w", err)
+	}
+	return &mcp.CallToolResult{
+		Content:           []mcp.Content{&mcp.TextContent{Text: string(encoded)}},
+		StructuredContent: json.RawMessage(encoded),
+	}, nil
+}
+
+// errorResult is a failure the model can read and act on: Scaleway's error
+// type first, then one sentence.
+func errorResult(err error) *mcp.CallToolResult {
+	return &mcp.CallToolResult{
+		IsError: true,
+		Content: []mcp.Content{&mcp.TextContent{Text: errorText(err)}},
+	}
+}
+
+func errorText(err error) string {
+	var apiErr *scaleway.Error
+	if errors.As(err, &apiErr) {
+		return "Scaleway error " + apiErr.Type + ": " + err.Error()
+	}
+	if details := scaleway.ValidationErrors(err); len(details) > 0 {
+		parts := make([]string, len(details))
+		for i, d := range details {
+			parts[i] = d.Error()
+		}
+		return "Invalid arguments, nothing was sent to Scaleway: " + strings.Join(parts, "; ")
+	}
+	return err.Error()
+}

@@ -1,0 +1,165 @@
+package tools
+
+import (
+	"context"
+	"math"
+	"strings"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+)
+
+// defaultMaxListItems caps all_pages and zone "all" lists when the server
+// sets no cap: enough for any real account, small enough for a model.
+const defaultMaxListItems = 500
+
+func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (ListImagesOutput, error) {
+	req, page, perPage := listRequest(in)
+	if in.Zone == AllZones {
+		c.zone = AllZones
+		return d.listAllZones(ctx, in, req, perPage)
+	}
+	zone, err := d.zone(c, in.Zone)
+	if err != nil {
+		return ListImagesOutput{}, err
+	}
+	if in.AllPages {
+		all, err := d.Client.ListAllImages(ctx, zone, req, d.maxListItems())
+		if err != nil {
+			return ListImagesOutput{}, err
+		}
+		return ListImagesOutput{
+			Images:     shapeImages(all.Images, in.Verbose),
+			TotalCount: all.TotalCount,
+			Page:       1,
+			PerPage:    int(*req.PerPage),
+			Truncated:  all.Truncated,
+		}, nil
+	}
+	result, resp, err := d.Client.ListImages(ctx, zone, req)
+	c.observe(resp)
+	if err != nil {
+		return ListImagesOutput{}, err
+	}
+	out := ListImagesOutput{
+		Images:     shapeImages(result.Images, in.Verbose),
+		TotalCount: int(result.TotalCount),
+		Page:       page,
+		PerPage:    perPage,
+	}
+	if page*perPage < out.TotalCount {
+		out.NextPage = page + 1
+	}
+	return out, nil
+}
+
+func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scaleway.ListImagesRequest, perPage int) (ListImagesOutput, error) {
+	merged, err := d.Client.ListImagesInZones(ctx, scaleway.Zones, req, in.AllPages, d.maxListItems())
+	if err != nil {
+		return ListImagesOutput{}, err
+	}
+	out := ListImagesOutput{
+		Images:     shapeImages(merged.Images, in.Verbose),
+		TotalCount: merged.TotalCount,
+		Page:       int(*req.Page),
+		PerPage:    perPage,
+		Truncated:  merged.Truncated,
+	}
+	if in.AllPages {
+		out.PerPage = int(*req.PerPage)
+	}
+	for _, f := range merged.Failures {
+		out.FailedZones = append(out.FailedZones, ZoneFailed{Zone: string(f.Zone), Error: errorText(f.Err)})
+	}
+	return out, nil
+}
+
+func (d *Deps) maxListItems() int {
+	if d.MaxListItems > 0 {
+		return d.MaxListItems
+	}
+	return defaultMaxListItems
+}
+
+// listRequest maps the tool's arguments to the API's filters. public
+// defaults to false, as in the scw CLI: "my images" is what people mean.
+// Out-of-range page values are passed on (clamped to the wire types only)
+// for the client to refuse with a message naming the field.
+func listRequest(in ListImagesInput) (req *scaleway.ListImagesRequest, page, perPage int) {
+	page, perPage = 1, defaultPerPage
+	if in.Page != 0 {
+		page = in.Page
+	}
+	switch {
+	case in.PerPage != 0:
+		perPage = in.PerPage
+	case in.AllPages:
+		perPage = scaleway.MaxPerPage
+	}
+	public := false
+	if in.Public != nil {
+		public = *in.Public
+	}
+	wirePage := int32(min(max(page, math.MinInt32), math.MaxInt32))
+	wirePerPage := uint32(min(max(perPage, 0), math.MaxUint32))
+	req = &scaleway.ListImagesRequest{Public: &public, Page: &wirePage, PerPage: &wirePerPage}
+	setIf := func(dst **string, v string) {
+		if v != "" {
+			*dst = &v
+		}
+	}
+	setIf(&req.Organization, in.Organization)
+	setIf(&req.Project, in.Project)
+	setIf(&req.Name, in.Name)
+	setIf(&req.Arch, in.Arch)
+	if len(in.Tags) > 0 {
+		tags := strings.Join(in.Tags, ",")
+		req.Tags = &tags
+	}
+	return req, page, perPage
+}
+
+// shapeImages turns API images into list items: compact by default, with
+// every field when verbose.
+func shapeImages(images []*scaleway.Image, verbose bool) []ImageItem {
+	items := make([]ImageItem, 0, len(images))
+	for _, img := range images {
+		item := ImageItem{
+			ID:     img.ID,
+			Name:   img.Name,
+			Arch:   string(img.Arch),
+			State:  string(img.State),
+			Public: img.Public,
+			Zone:   string(img.Zone),
+			Tags:   img.Tags,
+		}
+		if item.Tags == nil {
+			item.Tags = []string{}
+		}
+		if img.CreationDate != nil && !img.CreationDate.IsZero() {
+			item.CreationDate = formatTime(img.CreationDate)
+		}
+		if rv := img.RootVolume; rv != nil {
+			item.RootVolume = &RootVolumeItem{ID: rv.ID, Size: rv.Size, VolumeType: string(rv.VolumeType)}
+		}
+		if verbose {
+			item.Organization = img.Organization
+			item.Project = img.Project
+			item.ExtraVolumes = img.ExtraVolumes
+			item.FromServer = img.FromServer
+			if img.ModificationDate != nil && !img.ModificationDate.IsZero() {
+				item.Modification = formatTime(img.ModificationDate)
+			}
+			if item.RootVolume != nil {
+				item.RootVolume.Name = img.RootVolume.Name
+			}
+		}
+		items = append(items, item)
+	}
+	return items
+}
+
+// formatTime writes a timestamp in RFC 3339 at second precision: the
+// microseconds mean nothing to a model and cost tokens.
+func formatTime(t *scaleway.Timestamp) string {
+	return t.UTC().Format("2006-01-02T15:04:05Z07:00")
+}

@@ -1,0 +1,198 @@
+package tools_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/jsonschema-go/jsonschema"
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/rs/zerolog"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
+)
+
+// env is one MCP client session connected, in memory, to a server whose
+// tools call a fake Scaleway API.
+type env struct {
+	fake    *scalewaytest.Server
+	session *mcp.ClientSession
+	schemas map[string]*jsonschema.Resolved // output schema by tool name
+
+	mu       sync.Mutex
+	progress []*mcp.ProgressNotificationParams
+	logs     *lockedBuffer
+}
+
+type setup struct {
+	fake      scalewaytest.Options
+	selection tools.Selection
+	key       string // secret key the client sends; default the sandbox token
+	noClient  bool   // leave Deps.Client nil, to make handlers panic
+}
+
+func newEnv(t *testing.T, s setup) *env {
+	t.Helper()
+	e := &env{fake: scalewaytest.NewServer(s.fake), logs: &lockedBuffer{}}
+	t.Cleanup(e.fake.Close)
+	key := s.key
+	if key == "" {
+		key = scalewaytest.SandboxToken
+	}
+	client, err := scaleway.NewClient(
+		scaleway.WithBaseURL(e.fake.URL),
+		scaleway.WithSecretKey(key),
+		scaleway.WithRetryPolicy(scaleway.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps := &tools.Deps{
+		Client:           client,
+		DefaultZone:      "fr-par-1",
+		DefaultProject:   scalewaytest.DefaultProjectID,
+		Logger:           zerolog.New(e.logs),
+		WaitPollInterval: 5 * time.Millisecond,
+	}
+	if s.noClient {
+		deps.Client = nil
+	}
+	server := mcp.NewServer(&mcp.Implementation{Name: "test", Version: "v0"}, nil)
+	if _, err := tools.Register(server, deps, s.selection); err != nil {
+		t.Fatal(err)
+	}
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := server.Connect(t.Context(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ss.Close() })
+	mcpClient := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "v0"}, &mcp.ClientOptions{
+		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			e.progress = append(e.progress, req.Params)
+		},
+	})
+	e.session, err = mcpClient.Connect(t.Context(), ct, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.session.Close() })
+
+	e.schemas = map[string]*jsonschema.Resolved{}
+	listed, err := e.session.ListTools(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range listed.Tools {
+		var schema jsonschema.Schema
+		remarshal(t, tool.OutputSchema, &schema)
+		resolved, err := schema.Resolve(nil)
+		if err != nil {
+			t.Fatalf("%s output schema: %v", tool.Name, err)
+		}
+		e.schemas[tool.Name] = resolved
+	}
+	return e
+}
+
+func remarshal(t *testing.T, from, to any) {
+	t.Helper()
+	b, err := json.Marshal(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, to); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// call runs a tool that must succeed, checks its structured content
+// against the output schema and the text copy, and decodes it into out.
+func (e *env) call(t *testing.T, tool string, args string, out any) {
+	t.Helper()
+	res := e.callRaw(t, tool, args)
+	if res.IsError {
+		t.Fatalf("%s %s: unexpected tool error: %s", tool, args, text(res))
+	}
+	structured, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var instance any
+	if err := json.Unmarshal(structured, &instance); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.schemas[tool].Validate(instance); err != nil {
+		t.Errorf("%s: structuredContent does not match the output schema: %v\n%s", tool, err, structured)
+	}
+	var fromText any
+	if err := json.Unmarshal([]byte(text(res)), &fromText); err != nil {
+		t.Errorf("%s: text content is not the JSON result: %v", tool, err)
+	}
+	if out != nil {
+		if err := json.Unmarshal(structured, out); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// callError runs a tool that must fail with an isError result and returns
+// its text.
+func (e *env) callError(t *testing.T, tool string, args string) string {
+	t.Helper()
+	res := e.callRaw(t, tool, args)
+	if !res.IsError {
+		t.Fatalf("%s %s: succeeded, want a tool error", tool, args)
+	}
+	return text(res)
+}
+
+func (e *env) callRaw(t *testing.T, tool string, args string) *mcp.CallToolResult {
+	t.Helper()
+	res, err := e.session.CallTool(t.Context(), &mcp.CallToolParams{Name: tool, Arguments: json.RawMessage(args)})
+	if err != nil {
+		t.Fatalf("%s: protocol error: %v", tool, err)
+	}
+	return res
+}
+
+func text(res *mcp.CallToolResult) string {
+	var parts []string
+	for _, c := range res.Content {
+		if tc, ok := c.(*mcp.TextContent); ok {
+			parts = append(parts, tc.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// lockedBuffer collects log output from concurrent handlers.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+var _ io.Writer = (*lockedBuffer)(nil)
+
+func isCanceled(err error) bool { return errors.Is(err, context.Canceled) }

@@ -1,0 +1,208 @@
+// Package tools holds the six MCP tools of the Instance images capability:
+// one table of definitions, their handlers, and the shaping of results.
+// It calls the scaleway client and never builds HTTP requests itself.
+package tools
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/rs/zerolog"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/schemas"
+)
+
+// The tool names are fixed by the capability (seed/instance-images.yaml).
+const (
+	ListImagesTool  = "list-instance-images"
+	CreateImageTool = "create-instance-image"
+	SetImageTool    = "update-image"
+	GetImageTool    = "get-instance-image"
+	UpdateImageTool = "update-image-2"
+	DeleteImageTool = "delete-instance-image"
+)
+
+// AllZones is the zone value that makes list-instance-images read every
+// zone.
+const AllZones = "all"
+
+// Deps is what the handlers need from the rest of the program.
+type Deps struct {
+	Client         *scaleway.Client
+	DefaultZone    scaleway.Zone
+	DefaultProject string // used by create when the caller names no project
+	DefaultOrg     string // used by create when there is no project at all
+	Logger         zerolog.Logger
+
+	// MaxListItems caps all_pages and zone "all" lists.
+	MaxListItems int
+	// WaitPollInterval is how often create's wait asks for the image.
+	WaitPollInterval time.Duration
+}
+
+// definition is one row of the tool table.
+type definition struct {
+	name        string
+	title       string
+	description string
+	readOnly    bool
+	destructive bool
+	idempotent  bool
+	input       any // zero value of the input type, for schema generation
+	output      any // zero value of the output type
+	bind        func(*Deps) mcp.ToolHandler
+}
+
+// table lists every tool, in the seed's order. Hints are the seed's; all
+// tools reach Scaleway, so openWorldHint is true everywhere.
+var table = []definition{
+	{
+		name:  ListImagesTool,
+		title: "List Instance images",
+		description: "List Scaleway Instance images in a zone (or every zone with zone \"all\"). " +
+			"By default lists your own images (public=false); set public=true for Scaleway's ready-made images such as Ubuntu or Debian. " +
+			"Results are paged (per_page up to 100, next_page tells what to ask for next) and compact; set verbose for whole objects, all_pages to fetch every page.",
+		readOnly: true, destructive: false, idempotent: true,
+		input: ListImagesInput{}, output: ListImagesOutput{},
+		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListImagesTool, d.listImages) },
+	},
+	{
+		name:  CreateImageTool,
+		title: "Create an Instance image",
+		description: "Create an Instance image from snapshots: root_volume must be a snapshot id (not a volume id) in the same zone, and arch is required. " +
+			"Extra volumes are more snapshot ids. Set wait to block until the image is available (with progress), bounded by wait_timeout.",
+		readOnly: false, destructive: false, idempotent: false,
+		input: CreateImageInput{}, output: CreateImageOutput{},
+		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, CreateImageTool, d.createImage) },
+	},
+	{
+		name:  SetImageTool,
+		title: "Replace an Instance image's properties",
+		description: "Update an image with a full replace (PUT). Fields you leave out keep their current values (the image is read first and merged), " +
+			"so tags and volumes are never wiped by accident; give [] to clear tags or extra volumes.",
+		readOnly: false, destructive: false, idempotent: true,
+		input: SetImageInput{}, output: ImageOutput{},
+		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, SetImageTool, d.setImage) },
+	},
+	{
+		name:        GetImageTool,
+		title:       "Get an Instance image",
+		description: "Get one Instance image by id, with every field: state, volumes and their snapshot ids, tags, dates.",
+		readOnly:    true, destructive: false, idempotent: true,
+		input: GetImageInput{}, output: ImageOutput{},
+		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, GetImageTool, d.getImage) },
+	},
+	{
+		name:  UpdateImageTool,
+		title: "Update an Instance image",
+		description: "Change some fields of an image (PATCH): name, arch, extra_volumes (replaces the list), tags (replaces them; [] clears) or public. " +
+			"Fields you leave out are unchanged.",
+		readOnly: false, destructive: false, idempotent: true,
+		input: UpdateImageInput{}, output: ImageOutput{},
+		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, UpdateImageTool, d.updateImage) },
+	},
+	{
+		name:  DeleteImageTool,
+		title: "Delete an Instance image",
+		description: "Delete an Instance image. Its snapshots are NOT deleted and keep costing money: the result lists their ids. " +
+			"Servers already created from the image are not affected.",
+		readOnly: false, destructive: true, idempotent: true,
+		input: DeleteImageInput{}, output: DeleteImageOutput{},
+		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, DeleteImageTool, d.deleteImage) },
+	},
+}
+
+// Names returns every tool name, in table order.
+func Names() []string {
+	names := make([]string, len(table))
+	for i, def := range table {
+		names[i] = def.name
+	}
+	return names
+}
+
+// Selection says which tools to serve.
+type Selection struct {
+	ReadOnly bool     // only tools whose readOnlyHint is true
+	Allow    []string // when not empty, only these tools
+}
+
+// Register adds the selected tools to server, with their embedded schemas.
+// It fails on an unknown name in the allow-list or a missing schema.
+func Register(server *mcp.Server, deps *Deps, sel Selection) ([]string, error) {
+	for _, name := range sel.Allow {
+		if !slices.Contains(Names(), name) {
+			return nil, fmt.Errorf("unknown tool %q in the allow-list; the tools are %s", name, strings.Join(Names(), ", "))
+		}
+	}
+	var registered []string
+	for _, def := range table {
+		if sel.ReadOnly && !def.readOnly {
+			continue
+		}
+		if len(sel.Allow) > 0 && !slices.Contains(sel.Allow, def.name) {
+			continue
+		}
+		tool, err := def.tool()
+		if err != nil {
+			return nil, err
+		}
+		server.AddTool(tool, def.bind(deps))
+		registered = append(registered, def.name)
+	}
+	return registered, nil
+}
+
+// tool builds the MCP definition, with all four hints set explicitly.
+func (def definition) tool() (*mcp.Tool, error) {
+	input, err := schemas.Read(InputSchemaFile(def.name))
+	if err != nil {
+		return nil, err
+	}
+	output, err := schemas.Read(OutputSchemaFile(def.name))
+	if err != nil {
+		return nil, err
+	}
+	openWorld := true
+	destructive := def.destructive
+	return &mcp.Tool{
+		Name:         def.name,
+		Title:        def.title,
+		Description:  def.description,
+		InputSchema:  json.RawMessage(input),
+		OutputSchema: json.RawMessage(output),
+		Annotations: &mcp.ToolAnnotations{
+			ReadOnlyHint:    def.readOnly,
+			DestructiveHint: &destructive,
+			IdempotentHint:  def.idempotent,
+			OpenWorldHint:   &openWorld,
+		},
+	}, nil
+}
+
+// SchemaType names the Go types behind one tool's schemas.
+type SchemaType struct {
+	Name          string
+	Input, Output any
+}
+
+// SchemaTypes lists the input and output types of every tool, for
+// internal/schemagen.
+func SchemaTypes() []SchemaType {
+	out := make([]SchemaType, len(table))
+	for i, def := range table {
+		out[i] = SchemaType{Name: def.name, Input: def.input, Output: def.output}
+	}
+	return out
+}
+
+// InputSchemaFile is the embedded file holding a tool's input schema.
+func InputSchemaFile(tool string) string { return tool + ".input.json" }
+
+// OutputSchemaFile is the embedded file holding a tool's output schema.
+func OutputSchemaFile(tool string) string { return tool + ".output.json" }
