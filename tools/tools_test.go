@@ -251,7 +251,9 @@ func TestErrorsFromScaleway(t *testing.T) {
 		{"denied authentication", setup{key: "99999999-9999-4999-8999-999999999999", fake: scalewaytest.Options{AcceptedTokens: []string{scalewaytest.SandboxToken}}}, nil,
 			tools.ListImagesTool, func(*env) string { return `{}` }, []string{"denied_authentication", "SCW_SECRET_KEY"}},
 		{"read-only key", setup{fake: scalewaytest.Options{ReadOnlyTokens: []string{scalewaytest.SandboxToken}}}, nil,
-			tools.CreateImageTool, func(e *env) string { return `{"root_volume":"` + e.fake.Snapshots("fr-par-1")[0].ID + `","arch":"x86_64"}` },
+			tools.CreateImageTool, func(e *env) string {
+				return `{"root_volume":"` + e.fake.Snapshots("fr-par-1")[0].ID + `","arch":"x86_64"}`
+			},
 			[]string{"permissions_denied", "InstancesFullAccess"}},
 		{"marketplace image", setup{}, nil, tools.DeleteImageTool, func(e *env) string {
 			for _, img := range e.fake.Images("fr-par-1") {
@@ -262,7 +264,9 @@ func TestErrorsFromScaleway(t *testing.T) {
 			return `{}`
 		}, []string{"permissions_denied"}},
 		{"quota", setup{fake: scalewaytest.Options{PrivateImageQuota: 3}}, nil, tools.CreateImageTool,
-			func(e *env) string { return `{"root_volume":"` + e.fake.Snapshots("fr-par-1")[0].ID + `","arch":"x86_64"}` },
+			func(e *env) string {
+				return `{"root_volume":"` + e.fake.Snapshots("fr-par-1")[0].ID + `","arch":"x86_64"}`
+			},
 			[]string{"quotas_exceeded", "3 of 3 used"}},
 		{"transient state", setup{}, func(f *scalewaytest.Server) {
 			f.Script(scalewaytest.RouteUpdateImage, scalewaytest.ErrorAnswer(409, scaleway.Error{Type: scaleway.ErrTransientState, Message: "resource is in a transient state", Resource: "instance_image", ResourceID: unknown, CurrentState: "creating"}))
