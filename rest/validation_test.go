@@ -1,0 +1,94 @@
+package rest_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+)
+
+// TestInvalidInputNeverReachesUpstream checks the 400 answers: each names
+// the fields at fault with Scaleway's reasons, and the fake sees nothing.
+func TestInvalidInputNeverReachesUpstream(t *testing.T) {
+	t.Parallel()
+	const id = "11111111-2222-4333-8444-555555555555"
+	images := imagesPath(zone)
+	image := images + "/" + id
+	tests := []struct {
+		name, method, path, body string
+		want                     []scaleway.ErrorDetail // argument_name and reason only
+	}{
+		{"unknown zone", "GET", imagesPath("xx-nowhere-9"), "", []scaleway.ErrorDetail{{ArgumentName: "zone", Reason: "constraint"}}},
+		{"legacy zone name", "GET", imagesPath("par1") + "/" + id, "", []scaleway.ErrorDetail{{ArgumentName: "zone", Reason: "constraint"}}},
+		{"dot-dot id", "GET", images + "/../images", "", []scaleway.ErrorDetail{{ArgumentName: "image_id", Reason: "format"}}},
+		{"encoded dot-dot id", "DELETE", images + "/%2e%2e", "", []scaleway.ErrorDetail{{ArgumentName: "image_id", Reason: "format"}}},
+		{"dot-dot zone", "GET", "/v1/instance/v1/zones/../zones/fr-par-1/images", "", []scaleway.ErrorDetail{{ArgumentName: "zone", Reason: "constraint"}}},
+		{"dot-dot after a valid id", "GET", image + "/..", "", []scaleway.ErrorDetail{{ArgumentName: "path", Reason: "format"}}},
+		{"encoded slash in id", "GET", images + "/" + id + "%2Fx", "", []scaleway.ErrorDetail{{ArgumentName: "image_id", Reason: "format"}}},
+		{"id not a UUID", "GET", images + "/web-frontend", "", []scaleway.ErrorDetail{{ArgumentName: "image_id", Reason: "format"}}},
+		{"PUT names its id \"id\"", "PUT", images + "/nope", `{"name":"x","arch":"x86_64"}`, []scaleway.ErrorDetail{{ArgumentName: "id", Reason: "format"}}},
+		{"zone and id both wrong", "GET", imagesPath("mars-1") + "/nope", "", []scaleway.ErrorDetail{{ArgumentName: "zone", Reason: "constraint"}, {ArgumentName: "image_id", Reason: "format"}}},
+
+		{"per_page 0", "GET", images + "?per_page=0", "", []scaleway.ErrorDetail{{ArgumentName: "per_page", Reason: "constraint"}}},
+		{"per_page 101", "GET", images + "?per_page=101", "", []scaleway.ErrorDetail{{ArgumentName: "per_page", Reason: "constraint"}}},
+		{"per_page negative", "GET", images + "?per_page=-5", "", []scaleway.ErrorDetail{{ArgumentName: "per_page", Reason: "constraint"}}},
+		{"per_page abc", "GET", images + "?per_page=abc", "", []scaleway.ErrorDetail{{ArgumentName: "per_page", Reason: "format"}}},
+		{"page 0", "GET", images + "?page=0", "", []scaleway.ErrorDetail{{ArgumentName: "page", Reason: "constraint"}}},
+		{"page 1.5", "GET", images + "?page=1.5", "", []scaleway.ErrorDetail{{ArgumentName: "page", Reason: "format"}}},
+		{"bad arch filter", "GET", images + "?arch=sparc", "", []scaleway.ErrorDetail{{ArgumentName: "arch", Reason: "constraint"}}},
+		{"bad public", "GET", images + "?public=maybe", "", []scaleway.ErrorDetail{{ArgumentName: "public", Reason: "format"}}},
+		{"bad project filter", "GET", images + "?project=me&organization=us", "", []scaleway.ErrorDetail{{ArgumentName: "organization", Reason: "format"}, {ArgumentName: "project", Reason: "format"}}},
+		{"every list argument at once", "GET", imagesPath("nowhere") + "?page=x&per_page=0&arch=z", "", []scaleway.ErrorDetail{
+			{ArgumentName: "zone", Reason: "constraint"}, {ArgumentName: "page", Reason: "format"}, {ArgumentName: "arch", Reason: "constraint"}, {ArgumentName: "per_page", Reason: "constraint"},
+		}},
+
+		{"create without body", "POST", images, "", []scaleway.ErrorDetail{{ArgumentName: "root_volume", Reason: "required"}, {ArgumentName: "arch", Reason: "required"}}},
+		{"create without root_volume", "POST", images, `{"arch":"x86_64","name":"x"}`, []scaleway.ErrorDetail{{ArgumentName: "root_volume", Reason: "required"}}},
+		{"create with bad ids", "POST", images, `{"arch":"arm64","root_volume":"snap","extra_volumes":{"0":{"id":"x"}}}`, []scaleway.ErrorDetail{
+			{ArgumentName: "root_volume", Reason: "format"}, {ArgumentName: "extra_volumes", Reason: "format"}, {ArgumentName: "extra_volumes.0.id", Reason: "format"},
+		}},
+		{"create with project and organization", "POST", images, `{"arch":"arm64","root_volume":"` + id + `","project":"` + id + `","organization":"` + id + `"}`, []scaleway.ErrorDetail{{ArgumentName: "project", Reason: "constraint"}}},
+		{"create in a bad zone", "POST", imagesPath("nowhere"), `{"arch":"arm64","root_volume":"` + id + `"}`, []scaleway.ErrorDetail{{ArgumentName: "zone", Reason: "constraint"}}},
+		{"malformed JSON", "POST", images, `{"arch":"x86_64",`, []scaleway.ErrorDetail{{ArgumentName: "body", Reason: "format"}}},
+		{"trailing garbage", "POST", images, `{"arch":"x86_64"} {}`, []scaleway.ErrorDetail{{ArgumentName: "body", Reason: "format"}}},
+		{"not an object", "POST", images, `["x86_64"]`, []scaleway.ErrorDetail{{ArgumentName: "body", Reason: "format"}}},
+		{"name is a number", "POST", images, `{"name":5,"arch":"x86_64"}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "format"}}},
+		{"tags is a string", "PATCH", image, `{"tags":"a,b"}`, []scaleway.ErrorDetail{{ArgumentName: "tags", Reason: "format"}}},
+		{"public is a string", "PATCH", image, `{"public":"yes"}`, []scaleway.ErrorDetail{{ArgumentName: "public", Reason: "format"}}},
+		{"nested type error", "PUT", image, `{"name":"x","arch":"x86_64","root_volume":{"id":7}}`, []scaleway.ErrorDetail{{ArgumentName: "root_volume.id", Reason: "format"}}},
+		{"bad timestamp", "PUT", image, `{"name":"x","arch":"x86_64","creation_date":"yesterday"}`, []scaleway.ErrorDetail{{ArgumentName: "body", Reason: "format"}}},
+		{"name of 1 MiB", "POST", images, `{"arch":"x86_64","root_volume":"` + id + `","name":"` + strings.Repeat("n", 1<<20) + `"}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "constraint"}}},
+		{"name with control characters", "PATCH", image, `{"name":"a\u0000b"}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "format"}}},
+		{"empty tag", "PATCH", image, `{"tags":["ok",""]}`, []scaleway.ErrorDetail{{ArgumentName: "tags[1]", Reason: "constraint"}}},
+		{"bad arch on PATCH", "PATCH", image, `{"arch":"sparc"}`, []scaleway.ErrorDetail{{ArgumentName: "arch", Reason: "constraint"}}},
+		{"empty name on PATCH", "PATCH", image, `{"name":""}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "required"}}},
+		{"PUT without name and arch", "PUT", image, `{"public":true}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "required"}, {ArgumentName: "arch", Reason: "required"}}},
+		{"PUT bad id and body", "PUT", images + "/x", `{"name":5}`, []scaleway.ErrorDetail{{ArgumentName: "id", Reason: "format"}, {ArgumentName: "name", Reason: "format"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, fixtureOptions{})
+			a := f.do(t, tt.method, tt.path, tt.body)
+			if a.status != http.StatusBadRequest {
+				t.Fatalf("status = %d; want 400 (%s)", a.status, a.body)
+			}
+			e := a.apiError(t)
+			if e.Type != scaleway.ErrInvalidArguments || e.Message != "invalid argument(s)" {
+				t.Errorf("error = %+v; want invalid_arguments", e)
+			}
+			if len(e.Details) != len(tt.want) {
+				t.Fatalf("details = %+v; want %+v", e.Details, tt.want)
+			}
+			for i, d := range e.Details {
+				if d.ArgumentName != tt.want[i].ArgumentName || d.Reason != tt.want[i].Reason || !strings.HasPrefix(d.HelpMessage, d.ArgumentName+" ") {
+					t.Errorf("detail %d = %+v; want %s/%s and a help message naming it", i, d, tt.want[i].ArgumentName, tt.want[i].Reason)
+				}
+			}
+			if requests := f.fake.Requests(); len(requests) != 0 {
+				t.Errorf("upstream got %d requests, first %s %s; want none", len(requests), requests[0].Method, requests[0].Path)
+			}
+		})
+	}
+}
