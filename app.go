@@ -1,0 +1,137 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/rs/zerolog"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
+)
+
+// app is the configured program: client, tools and logger, shared by
+// every transport.
+type app struct {
+	opts    *options
+	cfg     *scaleway.Config
+	client  *scaleway.Client
+	deps    *tools.Deps
+	logger  zerolog.Logger
+	sandbox *scalewaytest.Fake // nil unless --sandbox
+}
+
+func newApp(opts *options, stderr io.Writer) (*app, error) {
+	level, err := zerolog.ParseLevel(opts.logLevel)
+	if err != nil || opts.logLevel == "" {
+		return nil, fmt.Errorf("--log-level %q: use debug, info, warn, error or disabled", opts.logLevel)
+	}
+	logger := zerolog.New(stderr).Level(level).With().Timestamp().Logger()
+	cfg, err := scaleway.LoadConfig(scaleway.LoadOptions{
+		Getenv:  opts.lookupEnv,
+		Profile: opts.profile,
+		Zone:    opts.zone,
+		APIURL:  opts.apiURL,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading configuration: %w", err)
+	}
+	for _, warning := range cfg.Warnings {
+		logger.Warn().Msg(warning)
+	}
+	a := &app{opts: opts, cfg: cfg, logger: logger}
+	clientOpts := []scaleway.Option{scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey)}
+	project, org := cfg.ProjectID, cfg.OrganizationID
+	if opts.sandbox {
+		a.sandbox = scalewaytest.New(scalewaytest.Options{})
+		clientOpts = []scaleway.Option{
+			scaleway.WithBaseURL("http://sandbox.invalid"),
+			scaleway.WithSecretKey(scalewaytest.SandboxToken),
+			scaleway.WithHTTPClient(&http.Client{Transport: handlerTransport{a.sandbox}}),
+		}
+		project, org = scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID
+	}
+	if a.client, err = scaleway.NewClient(clientOpts...); err != nil {
+		return nil, err
+	}
+	a.deps = &tools.Deps{
+		Client:         a.client,
+		DefaultZone:    cfg.Zone,
+		DefaultProject: project,
+		DefaultOrg:     org,
+		Logger:         logger,
+	}
+	return a, nil
+}
+
+// mcpServer builds the MCP server with the selected tools.
+func (a *app) mcpServer() (*mcp.Server, error) {
+	server := mcp.NewServer(&mcp.Implementation{
+		Name:    "scaleway-images-mcp",
+		Title:   "Scaleway Instance images",
+		Version: version,
+	}, &mcp.ServerOptions{
+		Instructions: a.instructions(),
+		Logger:       slog.New(zerolog.NewSlogHandler(a.sdkLogger())),
+		Capabilities: &mcp.ServerCapabilities{},
+	})
+	names, err := tools.Register(server, a.deps, tools.Selection{ReadOnly: a.opts.readOnly, Allow: a.opts.allowList()})
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("no tool left to serve: --tools %q with --read-only=%v selects none", a.opts.tools, a.opts.readOnly)
+	}
+	return server, nil
+}
+
+// sdkLogger quiets the SDK's session chatter unless debugging: one line
+// per tool call is what people read.
+func (a *app) sdkLogger() zerolog.Logger {
+	logger := a.logger.With().Str("component", "mcp").Logger()
+	if a.logger.GetLevel() > zerolog.DebugLevel {
+		return logger.Level(max(a.logger.GetLevel(), zerolog.WarnLevel))
+	}
+	return logger
+}
+
+// instructions tell the model what this server is for and, in the
+// sandbox, which snapshot ids it can create images from.
+func (a *app) instructions() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Manage Scaleway Instance images (bootable templates made from snapshots). Default zone: %s.", a.cfg.Zone)
+	if a.opts.readOnly {
+		b.WriteString(" This server is read-only: it can list and get images, not change them.")
+	}
+	if a.sandbox != nil {
+		fmt.Fprintf(&b, " SANDBOX: this is an in-memory fake of the Scaleway API; nothing is real and nothing is billed. Snapshot ids usable as root_volume in %s:", a.cfg.Zone)
+		for _, snap := range a.sandbox.Snapshots(a.cfg.Zone) {
+			fmt.Fprintf(&b, " %s (%s, %s)", snap.ID, snap.Name, snap.VolumeType)
+		}
+		b.WriteString(".")
+	}
+	return b.String()
+}
+
+// handlerTransport serves requests with an in-process handler: the
+// sandbox needs no socket and starts instantly.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	// A server-side request always has a body; a client-side GET has none.
+	served := r.Clone(r.Context())
+	if served.Body == nil {
+		served.Body = http.NoBody
+	}
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, served)
+	resp := rec.Result()
+	resp.Request = r
+	return resp, nil
+}

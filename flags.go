@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// options are the command-line flags, each of which can also be set by an
+// environment variable (the flag wins).
+type options struct {
+	sandbox     bool
+	readOnly    bool
+	tools       string
+	zone        string
+	profile     string
+	apiURL      string
+	logLevel    string
+	httpAddr    string
+	httpToken   string
+	restAddr    string
+	restToken   string
+	showVersion bool
+
+	lookupEnv func(string) (string, bool)
+}
+
+// flagSpec ties a flag to its environment variable.
+type flagSpec struct {
+	name, env, usage string
+}
+
+var (
+	sandboxFlag   = flagSpec{"sandbox", "SCALEWAY_IMAGES_MCP_SANDBOX", "serve an in-memory fake of the Scaleway API instead of api.scaleway.com (no credentials needed)"}
+	readOnlyFlag  = flagSpec{"read-only", "SCALEWAY_IMAGES_MCP_READ_ONLY", "serve only the tools that change nothing (list and get); REST writes answer 403"}
+	toolsFlag     = flagSpec{"tools", "SCALEWAY_IMAGES_MCP_TOOLS", "comma-separated allow-list of tools to serve (default: all)"}
+	zoneFlag      = flagSpec{"zone", "SCW_DEFAULT_ZONE", "default zone, such as fr-par-1"}
+	profileFlag   = flagSpec{"profile", "SCW_PROFILE", "profile of the scw config file to use"}
+	apiURLFlag    = flagSpec{"api-url", "SCW_API_URL", "Scaleway API base URL"}
+	logLevelFlag  = flagSpec{"log-level", "SCALEWAY_IMAGES_MCP_LOG_LEVEL", "log level on stderr: debug, info, warn, error or disabled"}
+	httpFlag      = flagSpec{"http", "SCALEWAY_IMAGES_MCP_HTTP", "serve MCP over streamable HTTP at ADDR/mcp instead of stdio (the seed's port is 9090, e.g. 127.0.0.1:9090)"}
+	httpTokenFlag = flagSpec{"http-token", "SCALEWAY_IMAGES_MCP_HTTP_TOKEN", "bearer token required by the MCP HTTP listener (mandatory beyond loopback)"}
+	restFlag      = flagSpec{"rest", "SCALEWAY_IMAGES_MCP_REST", "serve the REST adapter at ADDR (the seed's port is 8080, e.g. 127.0.0.1:8080)"}
+	restTokenFlag = flagSpec{"rest-token", "SCALEWAY_IMAGES_MCP_REST_TOKEN", "bearer token required by the REST listener (mandatory beyond loopback)"}
+)
+
+func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.Writer) (*options, []string, error) {
+	o := &options{lookupEnv: lookupEnv}
+	fs := flag.NewFlagSet("scaleway-images-mcp", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs, stderr) }
+	var envErrs []error
+	boolVar := func(p *bool, spec flagSpec) {
+		def := false
+		if v, ok := lookupEnv(spec.env); ok && v != "" {
+			parsed, err := strconv.ParseBool(v)
+			if err != nil {
+				envErrs = append(envErrs, fmt.Errorf("%s=%q is not a boolean (use true or false)", spec.env, v))
+			}
+			def = parsed
+		}
+		fs.BoolVar(p, spec.name, def, spec.usage+" ($"+spec.env+")")
+	}
+	stringVar := func(p *string, spec flagSpec, def string) {
+		// Variables that the scw config loader reads itself (SCW_*) are not
+		// copied into the flag, so that their source is reported as env.
+		if !strings.HasPrefix(spec.env, "SCW_") {
+			if v, ok := lookupEnv(spec.env); ok && v != "" {
+				def = v
+			}
+		}
+		fs.StringVar(p, spec.name, def, spec.usage+" ($"+spec.env+")")
+	}
+	boolVar(&o.sandbox, sandboxFlag)
+	boolVar(&o.readOnly, readOnlyFlag)
+	stringVar(&o.tools, toolsFlag, "")
+	stringVar(&o.zone, zoneFlag, "")
+	stringVar(&o.profile, profileFlag, "")
+	stringVar(&o.apiURL, apiURLFlag, "")
+	stringVar(&o.logLevel, logLevelFlag, "info")
+	stringVar(&o.httpAddr, httpFlag, "")
+	stringVar(&o.httpToken, httpTokenFlag, "")
+	stringVar(&o.restAddr, restFlag, "")
+	stringVar(&o.restToken, restTokenFlag, "")
+	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
+	if err := errors.Join(envErrs...); err != nil {
+		return nil, nil, err
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil, exitError(0)
+		}
+		return nil, nil, errUsage
+	}
+	return o, fs.Args(), nil
+}
+
+// allowList splits --tools.
+func (o *options) allowList() []string {
+	var names []string
+	for _, name := range strings.Split(o.tools, ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func usage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprint(w, `scaleway-images-mcp: Scaleway Instance images for AI assistants (MCP) and as a REST API.
+
+Usage:
+  scaleway-images-mcp [flags]                      serve MCP on stdio (or --http / --rest)
+  scaleway-images-mcp [flags] call TOOL [JSON]     run one tool and print its result
+  scaleway-images-mcp fake-api [--addr ADDR] ...   serve the fake Scaleway API
+
+Credentials: SCW_SECRET_KEY or SCALEWAY_API_KEY, or the scw config file
+(~/.config/scw/config.yaml) and its profiles.
+
+Flags:
+`)
+	fs.PrintDefaults()
+}

@@ -1,0 +1,359 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
+)
+
+// binary is the program built once for the tests that run it as a user
+// would: over stdio, over HTTP, with signals.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "scaleway-images-mcp-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "scaleway-images-mcp")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the binary:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// cleanEnv is an environment with no Scaleway credentials or config, so
+// tests never depend on the machine's.
+func cleanEnv(t *testing.T, extra ...string) []string {
+	home := t.TempDir()
+	return append([]string{"HOME=" + home, "XDG_CONFIG_HOME=" + filepath.Join(home, ".config"), "PATH=" + os.Getenv("PATH")}, extra...)
+}
+
+func connectStdio(t *testing.T, args ...string) *mcp.ClientSession {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = cleanEnv(t)
+	client := mcp.NewClient(&mcp.Implementation{Name: "stdio-test", Version: "v0"}, nil)
+	session, err := client.Connect(t.Context(), &mcp.CommandTransport{Command: cmd}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { session.Close() })
+	return session
+}
+
+func callJSON(t *testing.T, session *mcp.ClientSession, tool, args string, out any) {
+	t.Helper()
+	res, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: tool, Arguments: json.RawMessage(args)})
+	if err != nil {
+		t.Fatalf("%s: %v", tool, err)
+	}
+	if res.IsError {
+		t.Fatalf("%s: tool error: %s", tool, resultText(res))
+	}
+	b, err := json.Marshal(res.StructuredContent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStdioRoundTrip(t *testing.T) {
+	t.Parallel()
+	session := connectStdio(t, "--sandbox")
+	init := session.InitializeResult()
+	if init.ServerInfo.Name != "scaleway-images-mcp" || !strings.Contains(init.Instructions, "SANDBOX") {
+		t.Errorf("initialize: %+v", init)
+	}
+	listed, err := session.ListTools(t.Context(), nil)
+	if err != nil || len(listed.Tools) != 6 {
+		t.Fatalf("tools/list: %v, %d tools", err, len(listed.Tools))
+	}
+
+	var list tools.ListImagesOutput
+	callJSON(t, session, tools.ListImagesTool, `{}`, &list)
+	before := list.TotalCount
+
+	// Sandbox instructions name snapshot ids; create from the first one.
+	snapshot := strings.Fields(strings.SplitN(init.Instructions, "root_volume in fr-par-1:", 2)[1])[0]
+	var created tools.CreateImageOutput
+	callJSON(t, session, tools.CreateImageTool, `{"name":"stdio-test","root_volume":"`+snapshot+`","arch":"arm64","tags":["t"]}`, &created)
+	id := created.Image.ID
+
+	var got tools.ImageOutput
+	callJSON(t, session, tools.GetImageTool, `{"image_id":"`+id+`"}`, &got)
+	if got.Image.Name != "stdio-test" {
+		t.Errorf("get: %+v", got.Image)
+	}
+	callJSON(t, session, tools.UpdateImageTool, `{"image_id":"`+id+`","name":"patched"}`, &got)
+	callJSON(t, session, tools.SetImageTool, `{"id":"`+id+`","public":true}`, &got)
+	if got.Image.Name != "patched" || !got.Image.Public || len(got.Image.Tags) != 1 {
+		t.Errorf("patch then put: %+v", got.Image)
+	}
+	callJSON(t, session, tools.ListImagesTool, `{}`, &list)
+	if list.TotalCount != before {
+		// The image became public: it left the private list.
+		t.Errorf("private images: %d, want %d", list.TotalCount, before)
+	}
+	var deleted tools.DeleteImageOutput
+	callJSON(t, session, tools.DeleteImageTool, `{"image_id":"`+id+`"}`, &deleted)
+	if deleted.RemainingSnapshots[0] != snapshot {
+		t.Errorf("delete: %+v", deleted)
+	}
+}
+
+func TestStdioReadOnlyAndAllowList(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args []string
+		want int
+	}{
+		{[]string{"--sandbox", "--read-only"}, 2},
+		{[]string{"--sandbox", "--tools", "get-instance-image,delete-instance-image"}, 2},
+		{[]string{"--sandbox", "--read-only", "--tools", "delete-instance-image,list-instance-images"}, 1},
+	}
+	for _, tt := range tests {
+		session := connectStdio(t, tt.args...)
+		listed, err := session.ListTools(t.Context(), nil)
+		if err != nil || len(listed.Tools) != tt.want {
+			t.Errorf("%v: %v, %d tools, want %d", tt.args, err, len(listed.Tools), tt.want)
+		}
+	}
+}
+
+// TestStdoutCarriesOnlyJSONRPC drives the binary with raw JSON-RPC, debug
+// logging on, and checks that every stdout line is a JSON-RPC message.
+func TestStdoutCarriesOnlyJSONRPC(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(binary, "--sandbox", "--log-level", "debug")
+	cmd.Env = cleanEnv(t)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	timer := time.AfterFunc(30*time.Second, func() { _ = cmd.Process.Kill() })
+	defer timer.Stop()
+	requests := []string{
+		`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"0"}}}`,
+		`{"jsonrpc":"2.0","method":"notifications/initialized"}`,
+		`{"jsonrpc":"2.0","id":2,"method":"tools/list"}`,
+		`{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"list-instance-images","arguments":{"public":true}}}`,
+		`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"get-instance-image","arguments":{"image_id":"../etc"}}}`,
+		`{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"no-such-tool","arguments":{}}}`,
+	}
+	if _, err := io.WriteString(stdin, strings.Join(requests, "\n")+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	ids := map[float64]bool{}
+	scanner := bufio.NewScanner(stdout)
+	scanner.Buffer(make([]byte, 1<<20), 1<<20)
+	for len(ids) < 5 && scanner.Scan() {
+		var msg struct {
+			JSONRPC string   `json:"jsonrpc"`
+			ID      *float64 `json:"id"`
+		}
+		if err := json.Unmarshal(scanner.Bytes(), &msg); err != nil || msg.JSONRPC != "2.0" {
+			t.Fatalf("stdout line is not JSON-RPC: %q", scanner.Text())
+		}
+		if msg.ID != nil {
+			ids[*msg.ID] = true
+		}
+	}
+	stdin.Close()
+	rest, _ := io.ReadAll(stdout)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("binary exited with %v; stderr:\n%s", err, stderr.String())
+	}
+	if len(bytes.TrimSpace(rest)) > 0 {
+		t.Errorf("stdout carried more than the answers: %q", rest)
+	}
+	if len(ids) != 5 {
+		t.Errorf("answers to %v, want 1 to 5", ids)
+	}
+	if !strings.Contains(stderr.String(), `"tool":"list-instance-images"`) {
+		t.Errorf("stderr lacks the tool call log line:\n%s", stderr.String())
+	}
+}
+
+// startServing runs the binary with HTTP listeners and returns the
+// addresses it logged, by listener name.
+func startServing(t *testing.T, args ...string) map[string]string {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = cleanEnv(t)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			_ = cmd.Process.Signal(syscall.SIGTERM)
+			if err := cmd.Wait(); err != nil {
+				t.Errorf("binary did not shut down cleanly on SIGTERM: %v", err)
+			}
+		})
+	}
+	t.Cleanup(stop)
+	want := strings.Count(strings.Join(args, " "), "127.0.0.1:0")
+	addrs := map[string]string{}
+	lines := bufio.NewScanner(stderr)
+	for len(addrs) < want && lines.Scan() {
+		var line struct{ Listener, Addr, Message string }
+		if json.Unmarshal(lines.Bytes(), &line) == nil && line.Message == "listening" {
+			addrs[line.Listener] = line.Addr
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	if len(addrs) < want {
+		t.Fatalf("the binary logged %d listening addresses, want %d", len(addrs), want)
+	}
+	return addrs
+}
+
+func TestHTTPAndRESTInOneProcess(t *testing.T) {
+	t.Parallel()
+	addrs := startServing(t, "--sandbox", "--http", "127.0.0.1:0", "--rest", "127.0.0.1:0")
+
+	client := mcp.NewClient(&mcp.Implementation{Name: "http-test", Version: "v0"}, nil)
+	session, err := client.Connect(t.Context(), &mcp.StreamableClientTransport{Endpoint: "http://" + addrs["mcp"] + "/mcp"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer session.Close()
+	var list tools.ListImagesOutput
+	callJSON(t, session, tools.ListImagesTool, `{"public":true,"per_page":3}`, &list)
+	if len(list.Images) != 3 || list.NextPage != 2 {
+		t.Errorf("list over HTTP: %+v", list)
+	}
+
+	resp, err := http.Get("http://" + addrs["rest"] + "/v1/instance/v1/zones/fr-par-1/images?public=true&per_page=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var page struct{ Images []map[string]any }
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 || len(page.Images) != 2 || resp.Header.Get("X-Total-Count") != "14" {
+		t.Errorf("REST list: %d, %d images, total %q", resp.StatusCode, len(page.Images), resp.Header.Get("X-Total-Count"))
+	}
+}
+
+func TestHTTPRefusesToListenBeyondLoopbackWithoutToken(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(binary, "--sandbox", "--http", "0.0.0.0:0")
+	cmd.Env = cleanEnv(t)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "token") {
+		t.Errorf("started beyond loopback without a token: %v\n%s", err, out)
+	}
+}
+
+func TestCallCommand(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args     []string
+		wantErr  bool
+		wantOut  string
+		wantCode int
+	}{
+		{[]string{"--sandbox", "call", "list-instance-images", `{"zone":"fr-par-1"}`}, false, `"total_count": 3`, 0},
+		{[]string{"--sandbox", "call", "get-instance-image", `{"image_id":"nope"}`}, true, `"isError": true`, 1},
+		{[]string{"--sandbox", "call", "list-instance-images", `{not json`}, true, "", 1},
+		{[]string{"--sandbox", "call"}, true, "", 2},
+		{[]string{"--sandbox", "--read-only", "call", "delete-instance-image", `{}`}, true, "", 1},
+		{[]string{"call", "list-instance-images"}, true, `SCW_SECRET_KEY`, 1},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		env := func(string) (string, bool) { return "", false }
+		err := run(t.Context(), tt.args, env, strings.NewReader(""), &stdout, &stderr)
+		code := exitCode(err)
+		if code != tt.wantCode || !strings.Contains(stdout.String()+stderr.String()+errString(err), tt.wantOut) {
+			t.Errorf("%v: exit %d (err %v), want %d and %q\nstdout: %s\nstderr: %s", tt.args, code, err, tt.wantCode, tt.wantOut, stdout.String(), stderr.String())
+		}
+	}
+}
+
+func exitCode(err error) int {
+	switch e := err.(type) {
+	case nil:
+		return 0
+	case exitError:
+		return int(e)
+	}
+	if err == errUsage {
+		return 2
+	}
+	return 1
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func TestVersionAndBadFlags(t *testing.T) {
+	t.Parallel()
+	env := func(k string) (string, bool) {
+		if k == "SCALEWAY_IMAGES_MCP_READ_ONLY" {
+			return "maybe", true
+		}
+		return "", false
+	}
+	var stdout, stderr bytes.Buffer
+	if err := run(t.Context(), []string{"--version"}, func(string) (string, bool) { return "", false }, nil, &stdout, &stderr); err != nil || !strings.HasPrefix(stdout.String(), "scaleway-images-mcp ") {
+		t.Errorf("--version: %v %q", err, stdout.String())
+	}
+	if err := run(t.Context(), nil, env, nil, &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "SCALEWAY_IMAGES_MCP_READ_ONLY") {
+		t.Errorf("bad boolean variable: %v", err)
+	}
+	if err := run(t.Context(), []string{"--sandbox", "--log-level", "loud"}, func(string) (string, bool) { return "", false }, strings.NewReader(""), &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "--log-level") {
+		t.Errorf("bad log level: %v", err)
+	}
+	if err := run(t.Context(), []string{"--sandbox", "--zone", "mars-1"}, func(string) (string, bool) { return "", false }, strings.NewReader(""), &stdout, &stderr); err == nil || !strings.Contains(err.Error(), "mars-1") {
+		t.Errorf("bad zone: %v", err)
+	}
+	if err := run(t.Context(), []string{"frobnicate"}, func(string) (string, bool) { return "", false }, nil, &stdout, &stderr); err != errUsage {
+		t.Errorf("unknown command: %v", err)
+	}
+}
