@@ -30,11 +30,11 @@ type fixture struct {
 }
 
 type fixtureOptions struct {
-	fake       scalewaytest.Options
-	rest       rest.Options
-	noKey      bool // the client has no secret key of its own
-	retry      *scaleway.RetryPolicy
-	wrap       func(http.Handler) http.Handler // e.g. listener.Wrap
+	fake  scalewaytest.Options
+	rest  rest.Options
+	noKey bool // the client has no secret key of its own
+	retry *scaleway.RetryPolicy
+	wrap  func(http.Handler) http.Handler // e.g. listener.Wrap
 }
 
 func newFixture(t *testing.T, o fixtureOptions) *fixture {
