@@ -30,7 +30,7 @@ func runFakeAPI(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("--images %d: use 0 or more", *images)
 	}
 	logf := func(format string, args ...any) {
-		fmt.Fprintf(stderr, "%s fake-api: %s\n", time.Now().Format(time.TimeOnly), fmt.Sprintf(format, args...))
+		fmt.Fprintf(stderr, "%s %s\n", time.Now().Format(time.TimeOnly), fmt.Sprintf(format, args...))
 	}
 	return scalewaytest.ListenAndServe(ctx, *addr, scalewaytest.Options{
 		ExtraImages:      *images,

@@ -357,3 +357,41 @@ func TestVersionAndBadFlags(t *testing.T) {
 		t.Errorf("unknown command: %v", err)
 	}
 }
+
+func TestFakeAPICommand(t *testing.T) {
+	t.Parallel()
+	cmd := exec.Command(binary, "fake-api", "--addr", "127.0.0.1:0", "--images", "20")
+	cmd.Env = cleanEnv(t)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := bufio.NewScanner(stderr)
+	var base string
+	for base == "" && lines.Scan() {
+		if _, after, ok := strings.Cut(lines.Text(), "on http://"); ok {
+			base = "http://" + strings.Fields(after)[0]
+		}
+	}
+	go func() { _, _ = io.Copy(io.Discard, stderr) }()
+	if base == "" {
+		t.Fatal("fake-api did not say where it listens")
+	}
+	req, _ := http.NewRequestWithContext(t.Context(), http.MethodGet, base+"/instance/v1/zones/fr-par-1/images?public=false", nil)
+	req.Header.Set("X-Auth-Token", "5a4db0c5-0000-4000-8000-000000000000")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("X-Total-Count") != "5" {
+		t.Errorf("fake-api list: %d, total %q (3 seeded + 2 of the 20 extra)", resp.StatusCode, resp.Header.Get("X-Total-Count"))
+	}
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Errorf("fake-api did not stop cleanly: %v", err)
+	}
+}
