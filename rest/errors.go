@@ -70,8 +70,9 @@ func invalidArguments(invalid []*scaleway.ValidationError) *scaleway.Error {
 }
 
 // formatReasons start the reasons of values that do not parse as their
-// type; ValidationError carries its kind only in words, so the words are
-// matched here (a test pins them against the client's own errors).
+// type. ValidationError carries its kind only in words, so the words are
+// matched here; TestInvalidInputNeverReachesUpstream pins each kind
+// against the client's own errors, so a rewording fails there.
 var formatReasons = []string{
 	"is not a UUID", "is not an integer", "is not a boolean", "is not valid",
 	"is not a JSON", "is not a clean path", "is not a volume position", "contains control characters",

@@ -53,8 +53,11 @@ type server struct {
 	opts Options
 }
 
-// NewHandler returns the REST adapter.
+// NewHandler returns the REST adapter. opts.Client is required.
 func NewHandler(opts Options) http.Handler {
+	if opts.Client == nil {
+		panic("rest: NewHandler needs a scaleway.Client")
+	}
 	s := &server{opts: opts}
 	routes := []route{
 		{http.MethodGet, imagesPattern, false, s.listImages},
