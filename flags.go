@@ -23,6 +23,7 @@ type options struct {
 	httpToken   string
 	restAddr    string
 	restToken   string
+	origins     string
 	showVersion bool
 
 	lookupEnv func(string) (string, bool)
@@ -45,6 +46,7 @@ var (
 	httpTokenFlag = flagSpec{"http-token", "SCALEWAY_IMAGES_MCP_HTTP_TOKEN", "bearer token required by the MCP HTTP listener (mandatory beyond loopback)"}
 	restFlag      = flagSpec{"rest", "SCALEWAY_IMAGES_MCP_REST", "serve the REST adapter at ADDR (the seed's port is 8080, e.g. 127.0.0.1:8080)"}
 	restTokenFlag = flagSpec{"rest-token", "SCALEWAY_IMAGES_MCP_REST_TOKEN", "bearer token required by the REST listener (mandatory beyond loopback)"}
+	originsFlag   = flagSpec{"allow-origin", "SCALEWAY_IMAGES_MCP_ALLOW_ORIGIN", "comma-separated browser origins allowed by the HTTP listeners besides their own, e.g. http://localhost:6274 for the MCP Inspector"}
 )
 
 func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.Writer) (*options, []string, error) {
@@ -85,6 +87,7 @@ func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.
 	stringVar(&o.httpToken, httpTokenFlag, "")
 	stringVar(&o.restAddr, restFlag, "")
 	stringVar(&o.restToken, restTokenFlag, "")
+	stringVar(&o.origins, originsFlag, "")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	if err := errors.Join(envErrs...); err != nil {
 		return nil, nil, err
@@ -99,14 +102,19 @@ func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.
 }
 
 // allowList splits --tools.
-func (o *options) allowList() []string {
-	var names []string
-	for _, name := range strings.Split(o.tools, ",") {
-		if name = strings.TrimSpace(name); name != "" {
-			names = append(names, name)
+func (o *options) allowList() []string { return splitList(o.tools) }
+
+// trustedOrigins splits --allow-origin.
+func (o *options) trustedOrigins() []string { return splitList(o.origins) }
+
+func splitList(s string) []string {
+	var items []string
+	for _, item := range strings.Split(s, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
 		}
 	}
-	return names
+	return items
 }
 
 func usage(fs *flag.FlagSet, w io.Writer) {

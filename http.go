@@ -5,12 +5,17 @@ import (
 	"errors"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/listener"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
+
+// restWriteTimeout bounds a REST answer: long enough for a list walked
+// across retries, short enough to free a stuck connection.
+const restWriteTimeout = 3 * time.Minute
 
 // serveHTTP runs the MCP streamable HTTP listener and/or the REST
 // listener until ctx is cancelled or one of them fails.
@@ -26,10 +31,12 @@ func (a *app) serveHTTP(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, listenerJob{"mcp", listener.Options{Addr: a.opts.httpAddr, Token: a.opts.httpToken}, handler})
+		jobs = append(jobs, listenerJob{"mcp", listener.Options{Addr: a.opts.httpAddr, Token: a.opts.httpToken, TrustedOrigins: a.opts.trustedOrigins()}, handler})
 	}
 	if a.opts.restAddr != "" {
-		jobs = append(jobs, listenerJob{"rest", listener.Options{Addr: a.opts.restAddr, Token: a.opts.restToken}, a.restHandler()})
+		// REST answers are single JSON documents: unlike MCP streams and
+		// waits, they can have a write timeout.
+		jobs = append(jobs, listenerJob{"rest", listener.Options{Addr: a.opts.restAddr, Token: a.opts.restToken, TrustedOrigins: a.opts.trustedOrigins(), WriteTimeout: restWriteTimeout}, a.restHandler()})
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
