@@ -185,6 +185,20 @@ func (def definition) tool() (*mcp.Tool, error) {
 	}, nil
 }
 
+// Definitions returns every tool's MCP definition, in table order, as
+// tools/list shows it: for documentation and checks.
+func Definitions() ([]*mcp.Tool, error) {
+	defs := make([]*mcp.Tool, 0, len(table))
+	for _, def := range table {
+		tool, err := def.tool()
+		if err != nil {
+			return nil, err
+		}
+		defs = append(defs, tool)
+	}
+	return defs, nil
+}
+
 // SchemaType names the Go types behind one tool's schemas.
 type SchemaType struct {
 	Name          string
