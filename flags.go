@@ -123,6 +123,7 @@ func usage(fs *flag.FlagSet, w io.Writer) {
 Usage:
   scaleway-images-mcp [flags]                      serve MCP on stdio (or --http / --rest)
   scaleway-images-mcp [flags] call TOOL [JSON]     run one tool and print its result
+  scaleway-images-mcp [flags] doctor [--check]     show the configuration; --check makes one call
   scaleway-images-mcp fake-api [--addr ADDR] ...   serve the fake Scaleway API
 
 Credentials: SCW_SECRET_KEY or SCALEWAY_API_KEY, or the scw config file

@@ -10,7 +10,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // Set by the release build through -ldflags.
@@ -21,6 +24,8 @@ var (
 )
 
 func main() {
+	version = moduleVersion(version)
+	scaleway.Version = version
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -34,6 +39,18 @@ func main() {
 		fmt.Fprintln(os.Stderr, "scaleway-images-mcp:", err)
 		os.Exit(1)
 	}
+}
+
+// moduleVersion keeps a release build's version and otherwise uses the
+// module version that "go install ...@vX.Y.Z" records in the binary.
+func moduleVersion(linked string) string {
+	if linked != "dev" {
+		return linked
+	}
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return linked
 }
 
 // exitError ends the program with a status and no further message (the
@@ -63,8 +80,10 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 			return runFakeAPI(ctx, rest[1:], stderr)
 		case "call":
 			return runCall(ctx, opts, rest[1:], stdout, stderr)
+		case "doctor":
+			return runDoctor(ctx, opts, rest[1:], stdout, stderr)
 		default:
-			fmt.Fprintf(stderr, "unknown command %q; the commands are call and fake-api (run with -h for help)\n", rest[0])
+			fmt.Fprintf(stderr, "unknown command %q; the commands are call, doctor and fake-api (run with -h for help)\n", rest[0])
 			return errUsage
 		}
 	}
