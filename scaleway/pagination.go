@@ -155,7 +155,7 @@ type ZonePages struct {
 // ListImagesInZones lists the zones concurrently (each one page, or every
 // page when allPages is set) and merges the images in zone order. A zone
 // that fails is reported in Failures; the call fails only when every zone
-// does. maxItems caps the merged list (0 means no cap).
+// does, or when ctx ends. maxItems caps the merged list (0 means no cap).
 func (c *Client) ListImagesInZones(ctx context.Context, zones []Zone, r *ListImagesRequest, allPages bool, maxItems int) (*ZonePages, error) {
 	results := make([]*AllPages, len(zones))
 	errs := make([]error, len(zones))
@@ -180,6 +180,11 @@ func (c *Client) ListImagesInZones(ctx context.Context, zones []Zone, r *ListIma
 		}()
 	}
 	wg.Wait()
+	// A cancelled caller gets the cancellation, not a partial list whose
+	// "failed" zones are only the ones still in flight when it gave up.
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("listing images in %d zones: %w", len(zones), err)
+	}
 	merged := &ZonePages{}
 	for i, zone := range zones {
 		if errs[i] != nil {
