@@ -16,6 +16,9 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
 
+// serverName is the MCP server's name: the binary's and the module's.
+const serverName = "scaleway-images-mcp"
+
 // app is the configured program: client, tools and logger, shared by
 // every transport.
 type app struct {
@@ -73,7 +76,7 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 // mcpServer builds the MCP server with the selected tools.
 func (a *app) mcpServer() (*mcp.Server, error) {
 	server := mcp.NewServer(&mcp.Implementation{
-		Name:    "scaleway-images-mcp",
+		Name:    serverName,
 		Title:   "Scaleway Instance images",
 		Version: version,
 	}, &mcp.ServerOptions{

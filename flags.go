@@ -51,6 +51,21 @@ var (
 
 func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.Writer) (*options, []string, error) {
 	o := &options{lookupEnv: lookupEnv}
+	fs, err := newFlagSet(o, lookupEnv, stderr)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil, exitError(0)
+		}
+		return nil, nil, errUsage
+	}
+	return o, fs.Args(), nil
+}
+
+// newFlagSet defines every flag on o, with defaults from the environment.
+func newFlagSet(o *options, lookupEnv func(string) (string, bool), stderr io.Writer) (*flag.FlagSet, error) {
 	fs := flag.NewFlagSet("scaleway-images-mcp", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { usage(fs, stderr) }
@@ -89,16 +104,7 @@ func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.
 	stringVar(&o.restToken, restTokenFlag, "")
 	stringVar(&o.origins, originsFlag, "")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
-	if err := errors.Join(envErrs...); err != nil {
-		return nil, nil, err
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, nil, exitError(0)
-		}
-		return nil, nil, errUsage
-	}
-	return o, fs.Args(), nil
+	return fs, errors.Join(envErrs...)
 }
 
 // allowList splits --tools.
