@@ -165,7 +165,12 @@ func (c *Client) ListImagesInZones(ctx context.Context, zones []Zone, r *ListIma
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			slots <- struct{}{}
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			}
 			defer func() { <-slots }()
 			if allPages {
 				results[i], errs[i] = c.ListAllImages(ctx, zone, r, maxItems)

@@ -64,17 +64,35 @@ func TestListCompactByDefault(t *testing.T) {
 	if out.TotalCount != 3 || len(out.Images) != 3 || out.Page != 1 || out.PerPage != 20 || out.NextPage != 0 {
 		t.Fatalf("private images of fr-par-1: %+v", out)
 	}
-	for _, img := range out.Images {
-		if img.Public || img.Zone != "fr-par-1" || img.RootVolume == nil || img.RootVolume.ID == "" {
-			t.Errorf("compact item wrong: %+v", img)
+	want := e.fake.Images("fr-par-1")
+	for i, img := range out.Images {
+		if img.Image != nil {
+			t.Errorf("compact item %d decoded as a whole object", i)
 		}
-		if img.Project != "" || img.Organization != "" || img.RootVolume.Name != "" {
-			t.Errorf("compact item carries verbose fields: %+v", img)
+		var private *scaleway.Image
+		for j := range want {
+			if want[j].ID == img.ID {
+				private = &want[j]
+			}
+		}
+		if private == nil {
+			t.Fatalf("listed %s, not an image of fr-par-1", img.ID)
+		}
+		if img.Public || img.Zone != "fr-par-1" || img.Name != private.Name || img.Arch != string(private.Arch) ||
+			img.State != "available" || img.RootVolume != private.RootVolume.ID || img.VolumeType != string(private.RootVolume.VolumeType) ||
+			img.SizeGB != float64(private.RootVolume.Size)/1e9 || !slices.Equal(img.Tags, private.Tags) ||
+			img.CreationDate != private.CreationDate.UTC().Format(time.RFC3339) {
+			t.Errorf("compact item %d = %+v, want the values of %+v", i, img, private)
 		}
 	}
-	raw := e.callRaw(t, tools.ListImagesTool, `{}`)
-	if strings.Contains(text(raw), "modification_date") || strings.Contains(text(raw), "organization") {
-		t.Errorf("compact list has verbose keys: %s", text(raw))
+	raw := text(e.callRaw(t, tools.ListImagesTool, `{}`))
+	if !strings.HasPrefix(raw, `{"columns":["id","name","arch","state","public","zone","creation_date","root_volume","size_gb","volume_type","tags"],"images":[["`) {
+		t.Errorf("compact list does not start with its columns and a row: %.200s", raw)
+	}
+	for _, verboseKey := range []string{"modification_date", "organization", `"project"`, "extra_volumes", "default_bootscript"} {
+		if strings.Contains(raw, verboseKey) {
+			t.Errorf("compact list has the verbose key %s: %s", verboseKey, raw)
+		}
 	}
 }
 
@@ -134,9 +152,13 @@ func TestListVerboseAllPagesAndAllZones(t *testing.T) {
 
 	var verbose tools.ListImagesOutput
 	e.call(t, tools.ListImagesTool, `{"verbose":true,"name":"postgres"}`, &verbose)
-	img := verbose.Images[0]
-	if img.Project != scalewaytest.DefaultProjectID || len(img.ExtraVolumes) != 1 || img.FromServer == "" || img.Modification == "" {
-		t.Errorf("verbose item lacks fields: %+v", img)
+	img := verbose.Images[0].Image
+	if img == nil || img.Project != scalewaytest.DefaultProjectID || len(img.ExtraVolumes) != 1 || img.FromServer == "" ||
+		img.ModificationDate == nil || img.RootVolume == nil || img.RootVolume.Name == "" || verbose.Columns != nil {
+		t.Errorf("verbose item is not the whole object: %+v (columns %v)", img, verbose.Columns)
+	}
+	if raw := text(e.callRaw(t, tools.ListImagesTool, `{"verbose":true,"name":"postgres"}`)); !strings.Contains(raw, `"images":[{"id":`) || !strings.Contains(raw, `"default_bootscript":null`) {
+		t.Errorf("verbose list does not carry API objects: %s", raw)
 	}
 
 	var all tools.ListImagesOutput
@@ -327,6 +349,7 @@ func TestInvalidArgumentsNeverReachScaleway(t *testing.T) {
 		{tools.SetImageTool, `{"id":"nope","name":"x"}`, "id"},
 		{tools.SetImageTool, `{"id":"` + id + `","arch":"mips"}`, "arch"},
 		{tools.UpdateImageTool, `{"image_id":"` + id + `","tags":[""]}`, "tags[0]"},
+		{tools.UpdateImageTool, `{"image_id":"` + id + `","extra_volumes":[]}`, "use update-image"},
 		{tools.DeleteImageTool, `{}`, "image_id"},
 		{tools.DeleteImageTool, `{"image_id":null,"zone":null}`, "image_id"},
 	}
