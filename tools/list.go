@@ -27,13 +27,13 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 		if err != nil {
 			return ListImagesOutput{}, err
 		}
-		return ListImagesOutput{
+		return withColumns(ListImagesOutput{
 			Images:     shapeImages(all.Images, in.Verbose),
 			TotalCount: all.TotalCount,
 			Page:       1,
 			PerPage:    int(*req.PerPage),
 			Truncated:  all.Truncated,
-		}, nil
+		}, in.Verbose), nil
 	}
 	result, resp, err := d.Client.ListImages(ctx, zone, req)
 	c.observe(resp)
@@ -49,7 +49,7 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 	if page*perPage < out.TotalCount {
 		out.NextPage = page + 1
 	}
-	return out, nil
+	return withColumns(out, in.Verbose), nil
 }
 
 func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scaleway.ListImagesRequest, perPage int) (ListImagesOutput, error) {
@@ -70,7 +70,7 @@ func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scalew
 	for _, f := range merged.Failures {
 		out.FailedZones = append(out.FailedZones, ZoneFailed{Zone: string(f.Zone), Error: errorText(f.Err)})
 	}
-	return out, nil
+	return withColumns(out, in.Verbose), nil
 }
 
 func (d *Deps) maxListItems() int {
@@ -118,44 +118,23 @@ func listRequest(in ListImagesInput) (req *scaleway.ListImagesRequest, page, per
 	return req, page, perPage
 }
 
-// shapeImages turns API images into list items: compact by default, with
-// every field when verbose.
+// shapeImages turns API images into list items: compact rows by default,
+// whole objects when verbose.
 func shapeImages(images []*scaleway.Image, verbose bool) []ImageItem {
-	items := make([]ImageItem, 0, len(images))
-	for _, img := range images {
-		item := ImageItem{
-			ID:     img.ID,
-			Name:   img.Name,
-			Arch:   string(img.Arch),
-			State:  string(img.State),
-			Public: img.Public,
-			Zone:   string(img.Zone),
-			Tags:   img.Tags,
-		}
-		if item.Tags == nil {
-			item.Tags = []string{}
-		}
-		if img.CreationDate != nil && !img.CreationDate.IsZero() {
-			item.CreationDate = formatTime(img.CreationDate)
-		}
-		if rv := img.RootVolume; rv != nil {
-			item.RootVolume = &RootVolumeItem{ID: rv.ID, Size: rv.Size, VolumeType: string(rv.VolumeType)}
-		}
-		if verbose {
-			item.Organization = img.Organization
-			item.Project = img.Project
-			item.ExtraVolumes = img.ExtraVolumes
-			item.FromServer = img.FromServer
-			if img.ModificationDate != nil && !img.ModificationDate.IsZero() {
-				item.Modification = formatTime(img.ModificationDate)
-			}
-			if item.RootVolume != nil {
-				item.RootVolume.Name = img.RootVolume.Name
-			}
-		}
-		items = append(items, item)
+	items := make([]ImageItem, len(images))
+	for i, img := range images {
+		items[i] = newImageItem(img, verbose)
 	}
 	return items
+}
+
+// withColumns names the values of compact rows; verbose objects name
+// their own fields.
+func withColumns(out ListImagesOutput, verbose bool) ListImagesOutput {
+	if !verbose {
+		out.Columns = ImageColumns
+	}
+	return out
 }
 
 // formatTime writes a timestamp in RFC 3339 at second precision: the

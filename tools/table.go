@@ -63,55 +63,50 @@ type definition struct {
 var table = []definition{
 	{
 		name:  ListImagesTool,
-		title: "List Instance images",
-		description: "List Scaleway Instance images in a zone (or every zone with zone \"all\"). " +
-			"By default lists your own images (public=false); set public=true for Scaleway's ready-made images such as Ubuntu or Debian. " +
-			"Results are paged (per_page up to 100, next_page tells what to ask for next) and compact; set verbose for whole objects, all_pages to fetch every page.",
+		title: "List images",
+		description: "List your images (public=true: Scaleway's, e.g. Ubuntu), 20 a page; next_page is the next. zone \"all\": every zone. " +
+			"Rows follow columns; verbose: whole objects.",
 		readOnly: true, destructive: false, idempotent: true,
 		input: ListImagesInput{}, output: ListImagesOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListImagesTool, d.listImages) },
 	},
 	{
-		name:  CreateImageTool,
-		title: "Create an Instance image",
-		description: "Create an Instance image from snapshots: root_volume must be a snapshot id (not a volume id) in the same zone, and arch is required. " +
-			"Extra volumes are more snapshot ids. Set wait to block until the image is available (with progress), bounded by wait_timeout.",
-		readOnly: false, destructive: false, idempotent: false,
+		name:        CreateImageTool,
+		title:       "Create an image",
+		description: "Create an image from snapshots (root_volume, extra_volumes: snapshot ids, not volume ids). wait: block until available.",
+		readOnly:    false, destructive: false, idempotent: false,
 		input: CreateImageInput{}, output: CreateImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, CreateImageTool, d.createImage) },
 	},
 	{
-		name:  SetImageTool,
-		title: "Replace an Instance image's properties",
-		description: "Update an image with a full replace (PUT). Fields you leave out keep their current values (the image is read first and merged), " +
-			"so tags and volumes are never wiped by accident; give [] to clear tags or extra volumes.",
-		readOnly: false, destructive: false, idempotent: true,
+		name:        SetImageTool,
+		title:       "Replace an image",
+		description: "Replace an image's properties (PUT); omitted fields keep their values, [] clears a list.",
+		readOnly:    false, destructive: false, idempotent: true,
 		input: SetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, SetImageTool, d.setImage) },
 	},
 	{
 		name:        GetImageTool,
-		title:       "Get an Instance image",
-		description: "Get one Instance image by id, with every field: state, volumes and their snapshot ids, tags, dates.",
+		title:       "Get an image",
+		description: "Get one image with every field (volumes, tags, dates).",
 		readOnly:    true, destructive: false, idempotent: true,
 		input: GetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, GetImageTool, d.getImage) },
 	},
 	{
-		name:  UpdateImageTool,
-		title: "Update an Instance image",
-		description: "Change some fields of an image (PATCH): name, arch, extra_volumes (replaces the list), tags (replaces them; [] clears) or public. " +
-			"Fields you leave out are unchanged.",
-		readOnly: false, destructive: false, idempotent: true,
+		name:        UpdateImageTool,
+		title:       "Update an image",
+		description: "Change some fields of an image (PATCH); a given list replaces the old one (tags [] clears).",
+		readOnly:    false, destructive: false, idempotent: true,
 		input: UpdateImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, UpdateImageTool, d.updateImage) },
 	},
 	{
-		name:  DeleteImageTool,
-		title: "Delete an Instance image",
-		description: "Delete an Instance image. Its snapshots are NOT deleted and keep costing money: the result lists their ids. " +
-			"Servers already created from the image are not affected.",
-		readOnly: false, destructive: true, idempotent: true,
+		name:        DeleteImageTool,
+		title:       "Delete an image",
+		description: "Delete an image. Its snapshots stay, still billed; the result lists them.",
+		readOnly:    false, destructive: true, idempotent: true,
 		input: DeleteImageInput{}, output: DeleteImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, DeleteImageTool, d.deleteImage) },
 	},
