@@ -311,7 +311,9 @@ func TestCancellationStopsTheHandler(t *testing.T) {
 		},
 		{
 			name: "deadline during a wait", fake: scalewaytest.Options{CreatingDuration: time.Hour}, route: scalewaytest.RouteGetImage,
-			tool: tools.CreateImageTool, args: func(e *faultEnv) string { return strings.TrimSuffix(createArgs(e), "}") + `,"wait":true,"wait_timeout":3600}` },
+			tool: tools.CreateImageTool, args: func(e *faultEnv) string {
+				return strings.TrimSuffix(createArgs(e), "}") + `,"wait":true,"wait_timeout":3600}`
+			},
 			deadline: 300 * time.Millisecond, want: context.DeadlineExceeded,
 		},
 	}
