@@ -1,0 +1,467 @@
+package main
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
+)
+
+// outputBuffer collects a process's output while it runs.
+type outputBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (o *outputBuffer) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *outputBuffer) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
+}
+
+// process is the built binary running with every byte of its stdout and
+// stderr kept, for the tests that must see all of it.
+type process struct {
+	cmd            *exec.Cmd
+	stdout, stderr *outputBuffer
+	addrs          map[string]string // listening addresses by listener name
+	session        *mcp.ClientSession
+}
+
+// startStdio runs the binary serving MCP on stdio and connects a client;
+// stdout is copied as the client reads it.
+func startStdio(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(binary, args...), stdout: &outputBuffer{}, stderr: &outputBuffer{}}
+	p.cmd.Env = cleanEnv(t, env...)
+	p.cmd.Stderr = p.stderr
+	stdin, err := p.cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	transport := &mcp.IOTransport{Reader: io.NopCloser(io.TeeReader(stdout, p.stdout)), Writer: stdin}
+	p.session, err = mcp.NewClient(&mcp.Implementation{Name: "hardening", Version: "v0"}, nil).Connect(t.Context(), transport, nil)
+	if err != nil {
+		t.Fatalf("connecting over stdio: %v\n%s", err, p.stderr)
+	}
+	t.Cleanup(func() {
+		p.session.Close()
+		stdin.Close()
+		p.wait(t)
+	})
+	return p
+}
+
+// startListeners runs the binary with HTTP listeners on 127.0.0.1:0 and
+// waits (boundedly) for the addresses it logs.
+func startListeners(t *testing.T, env []string, args ...string) *process {
+	t.Helper()
+	p := &process{cmd: exec.Command(binary, args...), stdout: &outputBuffer{}, stderr: &outputBuffer{}, addrs: map[string]string{}}
+	p.cmd.Env = cleanEnv(t, env...)
+	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		p.wait(t)
+	})
+	want := strings.Count(strings.Join(args, " "), "127.0.0.1:0")
+	for range 1000 {
+		for _, line := range strings.Split(p.stderr.String(), "\n") {
+			var l struct{ Listener, Addr, Message string }
+			if json.Unmarshal([]byte(line), &l) == nil && l.Message == "listening" {
+				p.addrs[l.Listener] = l.Addr
+			}
+		}
+		if len(p.addrs) == want {
+			return p
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("the binary logged %d listening addresses, want %d:\n%s", len(p.addrs), want, p.stderr)
+	return nil
+}
+
+// wait reaps the process, killing it if it does not end within 10 s.
+func (p *process) wait(t *testing.T) {
+	timer := time.AfterFunc(10*time.Second, func() { _ = p.cmd.Process.Kill() })
+	defer timer.Stop()
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("the binary did not exit cleanly: %v\n%s", err, p.stderr)
+	}
+}
+
+// alive reports whether the process is still running.
+func (p *process) alive() bool {
+	return p.cmd.ProcessState == nil && p.cmd.Process.Signal(syscall.Signal(0)) == nil
+}
+
+// httpSession connects an MCP client to the binary's streamable HTTP
+// listener; headers are added to every request.
+func httpSession(t *testing.T, addr string, headers ...string) *mcp.ClientSession {
+	t.Helper()
+	client := &http.Client{Transport: headerTransport{headers}}
+	session, err := mcp.NewClient(&mcp.Implementation{Name: "hardening-http", Version: "v0"}, nil).Connect(t.Context(),
+		&mcp.StreamableClientTransport{Endpoint: "http://" + addr + "/mcp", HTTPClient: client}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { session.Close() })
+	return session
+}
+
+// headerTransport sets header pairs on every request.
+type headerTransport struct{ pairs []string }
+
+func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for i := 0; i+1 < len(h.pairs); i += 2 {
+		r.Header.Set(h.pairs[i], h.pairs[i+1])
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// restAnswer is one REST answer read in full.
+type restAnswer struct {
+	status int
+	header http.Header
+	body   string
+}
+
+func restDo(t *testing.T, addr, method, path, body string, headers ...string) restAnswer {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), method, "http://"+addr+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body == "" {
+		req.Body, req.ContentLength = http.NoBody, 0
+	}
+	resp, err := headerTransport{headers}.RoundTrip(req)
+	if err != nil {
+		t.Fatalf("%s %.80s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return restAnswer{resp.StatusCode, resp.Header, string(b)}
+}
+
+// upstreamEnv points the binary at fake with key: the real client path,
+// not the sandbox (which ignores the configured key).
+func upstreamEnv(fake *scalewaytest.Server, key string) []string {
+	return []string{
+		"SCW_API_URL=" + fake.URL,
+		"SCW_SECRET_KEY=" + key,
+		"SCW_DEFAULT_PROJECT_ID=" + scalewaytest.DefaultProjectID,
+		"SCW_DEFAULT_ZONE=fr-par-1",
+	}
+}
+
+// newUUID is a random version 4 UUID.
+func newUUID(t testing.TB) string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		t.Fatal(err)
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
+}
+
+// justUnderLimit is "a 1 MiB string" that still fits in the listeners'
+// 1 MiB body limit with its JSON-RPC envelope, so that the tool, not the
+// listener, refuses it (over the limit is a 413: TestHTTPSecurity).
+const justUnderLimit = 1<<20 - 4<<10
+
+// hostileToolCalls are arguments no tool may send upstream, with the field
+// the error must name.
+func hostileToolCalls() []struct{ name, tool, args, field string } {
+	const id = "6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f"
+	huge := strings.Repeat("n", justUnderLimit)
+	manyTags := `["` + strings.Repeat(`t","`, 100_000) + `t"]`
+	manyVolumes := `["` + strings.Repeat(id+`","`, 5_000) + id + `"]`
+	return []struct{ name, tool, args, field string }{
+		{"dot-dot id", tools.GetImageTool, `{"image_id":"../../servers"}`, "image_id"},
+		{"encoded dot-dot id", tools.DeleteImageTool, `{"image_id":"%2e%2e%2f%2e%2e"}`, "image_id"},
+		{"encoded slash in id", tools.GetImageTool, `{"image_id":"` + id + `%2F..%2Fx"}`, "image_id"},
+		{"slash in id", tools.UpdateImageTool, `{"image_id":"` + id + `/../x","name":"x"}`, "image_id"},
+		{"dot-dot id on PUT", tools.SetImageTool, `{"id":"../` + id + `","name":"x"}`, "id"},
+		{"dot-dot snapshot", tools.CreateImageTool, `{"root_volume":"../snapshots","arch":"x86_64"}`, "root_volume"},
+		{"control character in id", tools.GetImageTool, `{"image_id":"` + id + `\u0000"}`, "image_id"},
+		{"newline in name", tools.UpdateImageTool, `{"image_id":"` + id + `","name":"x\r\n{\"level\":\"error\"}"}`, "name"},
+		{"escape in tag", tools.CreateImageTool, `{"root_volume":"` + id + `","arch":"x86_64","tags":["ok","\u001b[31mred"]}`, "tags[1]"},
+		{"1 MiB id", tools.GetImageTool, `{"image_id":"` + huge + `"}`, "image_id"},
+		{"1 MiB name", tools.CreateImageTool, `{"root_volume":"` + id + `","arch":"x86_64","name":"` + huge + `"}`, "name"},
+		{"1 MiB zone", tools.ListImagesTool, `{"zone":"` + huge + `"}`, "zone"},
+		{"1 MiB name filter", tools.ListImagesTool, `{"name":"` + huge + `"}`, "name"},
+		{"number for id", tools.GetImageTool, `{"image_id":42}`, "image_id"},
+		{"string for per_page", tools.ListImagesTool, `{"per_page":"10"}`, "per_page"},
+		{"string for public", tools.ListImagesTool, `{"public":"yes"}`, "public"},
+		{"string for tags", tools.UpdateImageTool, `{"image_id":"` + id + `","tags":"a,b"}`, "tags"},
+		{"object for arch", tools.CreateImageTool, `{"root_volume":"` + id + `","arch":{"x":1}}`, "arch"},
+		{"unknown field", tools.GetImageTool, `{"image_id":"` + id + `","path":"../../"}`, "path"},
+		{"null arguments", tools.DeleteImageTool, `null`, "image_id"},
+		{"null id", tools.GetImageTool, `{"image_id":null}`, "image_id"},
+		{"array arguments", tools.ListImagesTool, `[{"zone":"fr-par-1"}]`, "JSON object"},
+		{"100,000 tags", tools.CreateImageTool, `{"root_volume":"` + id + `","arch":"x86_64","tags":` + manyTags + `}`, "tags"},
+		{"5,001 extra volumes", tools.CreateImageTool, `{"root_volume":"` + id + `","arch":"x86_64","extra_volumes":` + manyVolumes + `}`, "extra_volumes"},
+		{"100,000 tag filters", tools.ListImagesTool, `{"tags":` + manyTags + `}`, "tags"},
+		{"unknown zone", tools.ListImagesTool, `{"zone":"mars-1"}`, "zone"},
+		{"legacy zone", tools.GetImageTool, `{"zone":"par1","image_id":"` + id + `"}`, "zone"},
+		{"zone with a path", tools.DeleteImageTool, `{"zone":"fr-par-1/../../servers","image_id":"` + id + `"}`, "zone"},
+		{"project not a UUID", tools.ListImagesTool, `{"project":"../x"}`, "project"},
+		{"page out of range", tools.ListImagesTool, `{"page":-1}`, "page"},
+		{"per_page out of range", tools.ListImagesTool, `{"per_page":1000000}`, "per_page"},
+	}
+}
+
+// hostileRESTRequests are requests the adapter must answer 400 without
+// calling upstream, with a field its details must name.
+func hostileRESTRequests() []struct{ name, method, path, body, field string } {
+	const id = "6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f"
+	images := "/v1/instance/v1/zones/fr-par-1/images"
+	huge := strings.Repeat("n", justUnderLimit)
+	return []struct{ name, method, path, body, field string }{
+		{"dot-dot id", "GET", images + "/../../servers", "", "image_id"},
+		{"encoded dot-dot id", "DELETE", images + "/%2e%2e", "", "image_id"},
+		{"encoded slash in id", "GET", images + "/" + id + "%2Fservers", "", "image_id"},
+		{"encoded slash and dot-dot after an id", "GET", images + "/" + id + "%2F..%2Fx", "", "path"},
+		{"encoded NUL in id", "GET", images + "/" + id + "%00", "", "image_id"},
+		{"encoded CRLF in id", "PATCH", images + "/x%0d%0aX-Injected:%201", `{"name":"x"}`, "image_id"},
+		{"dot-dot PUT id", "PUT", images + "/..%2f" + id, `{"name":"x","arch":"x86_64"}`, "id"},
+		{"unknown zone", "GET", "/v1/instance/v1/zones/mars-1/images", "", "zone"},
+		{"encoded dot-dot zone", "GET", "/v1/instance/v1/zones/%2e%2e/images", "", "zone"},
+		{"control character in a filter", "GET", images + "?name=a%07b", "", "name"},
+		{"per_page not a number", "GET", images + "?per_page=ten", "", "per_page"},
+		{"public not a boolean", "GET", images + "?public=yes", "", "public"},
+		{"project not a UUID", "GET", images + "?project=..%2F..", "", "project"},
+		{"1 MiB name", "POST", images, `{"root_volume":"` + id + `","arch":"x86_64","name":"` + huge + `"}`, "name"},
+		{"number for name", "POST", images, `{"root_volume":"` + id + `","arch":"x86_64","name":5}`, "name"},
+		{"string for tags", "PATCH", images + "/" + id, `{"tags":"a,b"}`, "tags"},
+		{"null body", "POST", images, `null`, "root_volume"},
+		{"array body", "POST", images, `[1,2,3]`, "body"},
+		{"malformed JSON", "POST", images, `{"arch":`, "body"},
+		{"1,000 tags", "PATCH", images + "/" + id, `{"tags":["` + strings.Repeat(`t","`, 999) + `t"]}`, "tags"},
+		{"control character in a tag", "PATCH", images + "/" + id, `{"tags":["\u001b[2J"]}`, "tags[0]"},
+		{"volume key not a position", "POST", images, `{"root_volume":"` + id + `","arch":"x86_64","extra_volumes":{"../1":{"id":"` + id + `"}}}`, "extra_volumes"},
+	}
+}
+
+// TestHostileInputThroughTheBinary sends every hostile input to the built
+// binary over stdio, over streamable HTTP and to the REST adapter: each is
+// refused with an error naming the field, nothing reaches the API (the
+// fake's request log stays empty), and both processes live on and still
+// serve a valid call.
+func TestHostileInputThroughTheBinary(t *testing.T) {
+	t.Parallel()
+	key := newUUID(t)
+	fake := scalewaytest.NewServer(scalewaytest.Options{AcceptedTokens: []string{key}})
+	t.Cleanup(fake.Close)
+	env := upstreamEnv(fake, key)
+	stdio := startStdio(t, env)
+	served := startListeners(t, env, "--http", "127.0.0.1:0", "--rest", "127.0.0.1:0")
+	sessions := map[string]*mcp.ClientSession{"stdio": stdio.session, "http": httpSession(t, served.addrs["mcp"])}
+
+	t.Run("tools", func(t *testing.T) {
+		for _, tc := range hostileToolCalls() {
+			for transport, session := range sessions {
+				t.Run(transport+"/"+tc.name, func(t *testing.T) {
+					t.Parallel()
+					res, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: tc.tool, Arguments: json.RawMessage(tc.args)})
+					if err != nil {
+						t.Fatalf("protocol error: %v", err)
+					}
+					msg := resultText(res)
+					if !res.IsError || !strings.Contains(msg, tc.field) {
+						t.Errorf("result (isError %v) %.300q does not refuse %q", res.IsError, msg, tc.field)
+					}
+					if len(msg) > 2000 {
+						t.Errorf("error of %d bytes: a hostile value is echoed", len(msg))
+					}
+				})
+			}
+		}
+	})
+	t.Run("rest", func(t *testing.T) {
+		for _, tc := range hostileRESTRequests() {
+			t.Run(tc.name, func(t *testing.T) {
+				t.Parallel()
+				a := restDo(t, served.addrs["rest"], tc.method, tc.path, tc.body)
+				var body scaleway.Error
+				if a.status != http.StatusBadRequest || json.Unmarshal([]byte(a.body), &body) != nil {
+					t.Fatalf("answer %d %.300s, want a 400", a.status, a.body)
+				}
+				var fields []string
+				for _, d := range body.Details {
+					fields = append(fields, d.ArgumentName)
+				}
+				if body.Type != scaleway.ErrInvalidArguments || !strings.Contains(strings.Join(fields, " "), tc.field) {
+					t.Errorf("400 names %v, want %q: %.300s", fields, tc.field, a.body)
+				}
+				if len(a.body) > 4000 {
+					t.Errorf("400 of %d bytes: a hostile value is echoed", len(a.body))
+				}
+			})
+		}
+	})
+
+	if requests := fake.Requests(); len(requests) != 0 {
+		t.Errorf("hostile input reached the API: %d requests, first %s %q", len(requests), requests[0].Method, requests[0].Path)
+	}
+	for name, p := range map[string]*process{"stdio": stdio, "http": served} {
+		if !p.alive() {
+			t.Fatalf("the %s process died:\n%s", name, p.stderr)
+		}
+	}
+	for transport, session := range sessions {
+		var out tools.ListImagesOutput
+		callJSON(t, session, tools.ListImagesTool, `{}`, &out)
+		if out.TotalCount != 3 {
+			t.Errorf("%s: valid call after the hostile ones: %+v", transport, out)
+		}
+	}
+	if a := restDo(t, served.addrs["rest"], "GET", "/v1/instance/v1/zones/fr-par-1/images", ""); a.status != 200 {
+		t.Errorf("REST after the hostile requests: %d %s", a.status, a.body)
+	}
+}
+
+// TestHTTPSecurity checks the listener rules on both listeners of the
+// built binary: a non-loopback Host, a cross-site Origin, a wrong or
+// missing token and an oversized body are refused before any handler,
+// and a listener beyond loopback without a token refuses to start.
+func TestHTTPSecurity(t *testing.T) {
+	t.Parallel()
+	open := startListeners(t, nil, "--sandbox", "--http", "127.0.0.1:0", "--rest", "127.0.0.1:0")
+	mcpToken, restToken := newUUID(t), newUUID(t)
+	guarded := startListeners(t, nil, "--sandbox", "--http", "127.0.0.1:0", "--http-token", mcpToken, "--rest", "127.0.0.1:0", "--rest-token", restToken)
+
+	initialize := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"s","version":"0"}}}`
+	mcpHeaders := []string{"Content-Type", "application/json", "Accept", "application/json, text/event-stream"}
+	create := `{"root_volume":"` + newUUID(t) + `","arch":"x86_64","name":"` + strings.Repeat("n", 2<<20) + `"}`
+	type target struct{ method, path, body string }
+	targets := map[string]target{
+		"mcp":  {"POST", "/mcp", initialize},
+		"rest": {"GET", "/v1/instance/v1/zones/fr-par-1/images", ""},
+	}
+	tokens := map[string]string{"mcp": mcpToken, "rest": restToken}
+	tests := []struct {
+		name     string
+		guarded  bool
+		big      bool // send a body over the 1 MiB limit
+		headers  []string
+		host     string
+		want     int
+		wantType string
+	}{
+		{name: "plain request", want: 200},
+		{name: "rebinding Host", host: "evil.example", want: 403, wantType: scaleway.ErrPermissionsDenied},
+		{name: "LAN Host", host: "192.168.1.20:9090", want: 403, wantType: scaleway.ErrPermissionsDenied},
+		{name: "cross-site Origin", headers: []string{"Origin", "https://evil.example"}, want: 403, wantType: scaleway.ErrPermissionsDenied},
+		{name: "cross-site fetch", headers: []string{"Sec-Fetch-Site", "cross-site", "Origin", "http://localhost:1"}, want: 403, wantType: scaleway.ErrPermissionsDenied},
+		{name: "body over the limit", big: true, want: 413, wantType: scaleway.ErrInvalidRequest},
+		{name: "no token", guarded: true, want: 401, wantType: scaleway.ErrDeniedAuthentication},
+		{name: "wrong token", guarded: true, headers: []string{"Authorization", "Bearer " + newUUID(t)}, want: 401, wantType: scaleway.ErrDeniedAuthentication},
+		{name: "right token", guarded: true, headers: []string{"Authorization", "Bearer TOKEN"}, want: 200},
+		{name: "right token, rebinding Host", guarded: true, headers: []string{"Authorization", "Bearer TOKEN"}, host: "evil.example", want: 403, wantType: scaleway.ErrPermissionsDenied},
+	}
+	for _, tt := range tests {
+		for _, listener := range []string{"mcp", "rest"} {
+			t.Run(listener+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				p := open
+				if tt.guarded {
+					p = guarded
+				}
+				tg := targets[listener]
+				if tt.big {
+					tg = target{"POST", tg.path, `{"x":"` + strings.Repeat("x", 2<<20) + `"}`}
+					if listener == "rest" {
+						tg.body = create
+					}
+				}
+				req, err := http.NewRequestWithContext(t.Context(), tg.method, "http://"+p.addrs[listener]+tg.path, strings.NewReader(tg.body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tt.host != "" {
+					req.Host = tt.host
+				}
+				headers := append([]string{}, tt.headers...)
+				if listener == "mcp" {
+					headers = append(headers, mcpHeaders...)
+				}
+				for i := 0; i+1 < len(headers); i += 2 {
+					req.Header.Set(headers[i], strings.ReplaceAll(headers[i+1], "TOKEN", tokens[listener]))
+				}
+				resp, err := http.DefaultTransport.RoundTrip(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				body, _ := io.ReadAll(resp.Body)
+				if resp.StatusCode != tt.want {
+					t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, tt.want, body)
+				}
+				if tt.wantType == "" {
+					return
+				}
+				var e scaleway.Error
+				if err := json.Unmarshal(body, &e); err != nil || e.Type != tt.wantType {
+					t.Errorf("body %.300s, want a %s error", body, tt.wantType)
+				}
+			})
+		}
+	}
+
+	refusals := [][]string{
+		{"--sandbox", "--http", "0.0.0.0:0"},
+		{"--sandbox", "--rest", "0.0.0.0:0"},
+		{"--sandbox", "--rest", ":0"},
+		{"--sandbox", "--http", "127.0.0.1:0", "--rest", "[::]:0"},
+		{"--sandbox", "--http", "0.0.0.0:0", "--http-token", "short"},
+	}
+	for _, args := range refusals {
+		t.Run("refuses "+strings.Join(args[1:], " "), func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(binary, args...)
+			cmd.Env = cleanEnv(t)
+			timer := time.AfterFunc(20*time.Second, func() { _ = cmd.Process.Kill() })
+			defer timer.Stop()
+			out, err := cmd.CombinedOutput()
+			if code := cmd.ProcessState.ExitCode(); err == nil || code != 1 || !strings.Contains(string(out), "token") {
+				t.Errorf("exit %d (%v), want 1 with a message about the token:\n%s", code, err, out)
+			}
+		})
+	}
+}
