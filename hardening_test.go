@@ -465,3 +465,248 @@ func TestHTTPSecurity(t *testing.T) {
 		})
 	}
 }
+
+// leakChecker collects every byte the program showed, and finds secrets
+// in it: the whole secret, and for a UUID key the part that redaction
+// hides (its first 8 characters are shown on purpose, as scw does).
+type leakChecker struct {
+	secrets []string
+	seen    []struct{ where, text string }
+}
+
+func (l *leakChecker) add(where, text string) {
+	l.seen = append(l.seen, struct{ where, text string }{where, text})
+}
+
+func (l *leakChecker) addResult(where string, res *mcp.CallToolResult, err error) {
+	if err != nil {
+		l.add(where+" (protocol error)", err.Error())
+		return
+	}
+	encoded, _ := json.Marshal(res)
+	l.add(where, string(encoded))
+}
+
+func (l *leakChecker) addREST(where string, a restAnswer) {
+	var headers strings.Builder
+	_ = a.header.Write(&headers)
+	l.add(where, headers.String()+"\n"+a.body)
+}
+
+// found lists where a secret shows, with some context.
+func (l *leakChecker) found() []string {
+	var out []string
+	for _, s := range l.seen {
+		for _, secret := range l.secrets {
+			hidden := secret
+			if scaleway.IsUUID(secret) {
+				hidden = secret[8:]
+			}
+			if i := strings.Index(s.text, hidden); i >= 0 {
+				out = append(out, fmt.Sprintf("%s: ...%s...", s.where, s.text[max(0, i-120):min(len(s.text), i+len(hidden)+40)]))
+			}
+		}
+	}
+	return out
+}
+
+// canaryCalls are the tool calls of the canary test: every tool on its
+// success path, then its error paths, some with an upstream fault
+// scripted first. {{snapshot}} and {{image}} are filled in as it runs.
+var canaryCalls = []struct {
+	tool, args string
+	route      scalewaytest.Route
+	faults     []scalewaytest.Fault
+}{
+	{tool: tools.ListImagesTool, args: `{"verbose":true}`},
+	{tool: tools.ListImagesTool, args: `{"zone":"all","all_pages":true,"public":true}`},
+	{tool: tools.CreateImageTool, args: `{"root_volume":"{{snapshot}}","arch":"x86_64","name":"canary","tags":["a"],"wait":true,"wait_timeout":5}`},
+	{tool: tools.GetImageTool, args: `{"image_id":"{{image}}"}`},
+	{tool: tools.UpdateImageTool, args: `{"image_id":"{{image}}","name":"canary-2","tags":["b"]}`},
+	{tool: tools.SetImageTool, args: `{"id":"{{image}}","public":false}`},
+	{tool: tools.DeleteImageTool, args: `{"image_id":"{{image}}"}`},
+	{tool: tools.GetImageTool, args: `{"image_id":"{{image}}"}`}, // not found
+	{tool: tools.GetImageTool, args: `{"image_id":"../{{image}}"}`},
+	{tool: tools.CreateImageTool, args: `{"root_volume":"{{image}}","arch":"x86_64"}`}, // unknown snapshot
+	{tool: tools.ListImagesTool, args: `{"per_page":"x"}`},
+	{tool: "no-such-tool", args: `{}`},
+	{tool: tools.ListImagesTool, args: `{}`, route: scalewaytest.RouteListImages, faults: []scalewaytest.Fault{
+		scalewaytest.ErrorAnswer(401, scaleway.Error{Type: scaleway.ErrDeniedAuthentication, Method: "api_key", Reason: "not_found"})}},
+	{tool: tools.ListImagesTool, args: `{}`, route: scalewaytest.RouteListImages, faults: []scalewaytest.Fault{
+		scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions", Details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "read"}}})}},
+	{tool: tools.GetImageTool, args: `{"image_id":"{{image}}"}`, route: scalewaytest.RouteGetImage, faults: []scalewaytest.Fault{
+		scalewaytest.ServerError(503), scalewaytest.ServerError(502), scalewaytest.ServerError(504), scalewaytest.ServerError(503)}},
+	{tool: tools.ListImagesTool, args: `{}`, route: scalewaytest.RouteListImages, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}},
+	{tool: tools.ListImagesTool, args: `{}`, route: scalewaytest.RouteListImages, faults: []scalewaytest.Fault{scalewaytest.MalformedJSON()}},
+	{tool: tools.CreateImageTool, args: `{"root_volume":"{{snapshot}}","arch":"x86_64"}`, route: scalewaytest.RouteCreateImage, faults: []scalewaytest.Fault{scalewaytest.TruncatedBody()}},
+	{tool: tools.DeleteImageTool, args: `{"image_id":"{{image}}"}`, route: scalewaytest.RouteGetImage, faults: []scalewaytest.Fault{
+		scalewaytest.DroppedConnection(), scalewaytest.DroppedConnection(), scalewaytest.DroppedConnection(), scalewaytest.DroppedConnection()}},
+}
+
+// runCanaryCalls plays canaryCalls on session, recording every result.
+func runCanaryCalls(t *testing.T, where string, session *mcp.ClientSession, fake *scalewaytest.Server, leaks *leakChecker) {
+	t.Helper()
+	snapshot := fake.Snapshots("fr-par-1")[0].ID
+	image := ""
+	for i, c := range canaryCalls {
+		fake.Script(c.route, c.faults...)
+		args := strings.NewReplacer("{{snapshot}}", snapshot, "{{image}}", image).Replace(c.args)
+		res, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: c.tool, Arguments: json.RawMessage(args)})
+		leaks.addResult(fmt.Sprintf("%s result %d (%s)", where, i, c.tool), res, err)
+		if c.tool == tools.CreateImageTool && image == "" {
+			if err != nil || res.IsError {
+				t.Fatalf("%s: create: %v %s", where, err, resultText(res))
+			}
+			var out tools.CreateImageOutput
+			encoded, _ := json.Marshal(res.StructuredContent)
+			if err := json.Unmarshal(encoded, &out); err != nil || out.Image == nil {
+				t.Fatalf("%s: create result: %s", where, encoded)
+			}
+			image = out.Image.ID
+		}
+	}
+}
+
+// TestSecretsNeverLeak runs every tool, every error path and debug
+// logging with canary secrets (the Scaleway key, the listeners' bearer
+// tokens), over stdio, streamable HTTP, REST and the call and doctor
+// commands, and finds none of them in stdout, stderr, logs, tool results
+// or REST answers.
+func TestSecretsNeverLeak(t *testing.T) {
+	t.Parallel()
+	key, mcpToken, restToken := newUUID(t), newUUID(t), newUUID(t)
+	leaks := &leakChecker{secrets: []string{key, mcpToken, restToken}}
+	fake := scalewaytest.NewServer(scalewaytest.Options{AcceptedTokens: []string{key}})
+	t.Cleanup(fake.Close)
+	env := upstreamEnv(fake, key)
+	// Their output is read once the subtests have stopped them.
+	processes := map[string]*process{}
+
+	t.Run("stdio", func(t *testing.T) {
+		p := startStdio(t, env, "--log-level", "debug")
+		processes["stdio"] = p
+		runCanaryCalls(t, "stdio", p.session, fake, leaks)
+	})
+
+	t.Run("http and rest", func(t *testing.T) {
+		p := startListeners(t, env, "--log-level", "debug", "--http", "127.0.0.1:0", "--http-token", mcpToken, "--rest", "127.0.0.1:0", "--rest-token", restToken)
+		t.Cleanup(func() {
+			leaks.add("listeners stdout", p.stdout.String())
+			leaks.add("listeners stderr", p.stderr.String())
+		})
+		runCanaryCalls(t, "http", httpSession(t, p.addrs["mcp"], "Authorization", "Bearer "+mcpToken), fake, leaks)
+		// The same key sent by the caller, per request.
+		runCanaryCalls(t, "http with caller key", httpSession(t, p.addrs["mcp"], "Authorization", "Bearer "+mcpToken, "X-Auth-Token", key), fake, leaks)
+
+		rest := p.addrs["rest"]
+		images := "/v1/instance/v1/zones/fr-par-1/images"
+		auth := []string{"Authorization", "Bearer " + restToken}
+		withKey := append([]string{"X-Auth-Token", key}, auth...)
+		created := restDo(t, rest, "POST", images, `{"root_volume":"`+fake.Snapshots("fr-par-1")[0].ID+`","arch":"arm64","name":"canary-rest"}`, withKey...)
+		leaks.addREST("REST create", created)
+		var body struct{ Image scaleway.Image }
+		if err := json.Unmarshal([]byte(created.body), &body); err != nil || created.status != 201 {
+			t.Fatalf("REST create: %d %s", created.status, created.body)
+		}
+		image := images + "/" + body.Image.ID
+		requests := []struct {
+			method, path, body string
+			headers            []string
+			route              scalewaytest.Route
+			fault              *scalewaytest.Fault
+		}{
+			{method: "GET", path: images + "?per_page=2", headers: auth},
+			{method: "GET", path: image, headers: withKey},
+			{method: "PATCH", path: image, body: `{"name":"renamed"}`, headers: auth},
+			{method: "PUT", path: image, body: `{"name":"put","arch":"arm64"}`, headers: withKey},
+			{method: "DELETE", path: image, headers: auth},
+			{method: "GET", path: image, headers: auth}, // not found
+			{method: "GET", path: images + "/%2e%2e", headers: auth},
+			{method: "POST", path: images, body: `{"name":5}`, headers: auth},
+			{method: "GET", path: images, headers: []string{"Authorization", "Bearer " + key}},            // wrong token: the key
+			{method: "GET", path: images, headers: []string{"Authorization", "Bearer " + restToken[:20]}}, // a prefix of the token
+			{method: "GET", path: images, headers: []string{"X-Auth-Token", key}},                         // no token
+			{method: "GET", path: images, headers: append([]string{"X-Auth-Token", "not-a-key"}, auth...)},
+			{method: "GET", path: images, headers: auth, route: scalewaytest.RouteListImages, fault: &[]scalewaytest.Fault{scalewaytest.ErrorAnswer(401, scaleway.Error{Type: scaleway.ErrDeniedAuthentication, Method: "api_key", Reason: "not_found"})}[0]},
+			{method: "GET", path: images, headers: auth, route: scalewaytest.RouteListImages, fault: &[]scalewaytest.Fault{scalewaytest.MalformedJSON()}[0]},
+			{method: "POST", path: images, body: `{"root_volume":"` + fake.Snapshots("fr-par-1")[0].ID + `","arch":"arm64"}`, headers: auth, route: scalewaytest.RouteCreateImage, fault: &[]scalewaytest.Fault{scalewaytest.DroppedConnection()}[0]},
+			{method: "POST", path: images, body: `{"x":"` + strings.Repeat("x", 2<<20) + `"}`, headers: auth},
+		}
+		for i, r := range requests {
+			if r.fault != nil {
+				fake.Script(r.route, *r.fault)
+			}
+			leaks.addREST(fmt.Sprintf("REST %d %s %s", i, r.method, r.path), restDo(t, rest, r.method, r.path, r.body, r.headers...))
+		}
+		// An MCP request with a wrong bearer token.
+		leaks.addREST("MCP wrong token", restDo(t, p.addrs["mcp"], "POST", "/mcp", `{}`, "Authorization", "Bearer "+key, "X-Auth-Token", key))
+	})
+
+	t.Run("call and doctor", func(t *testing.T) {
+		vars := map[string]string{}
+		for _, kv := range env {
+			k, v, _ := strings.Cut(kv, "=")
+			vars[k] = v
+		}
+		lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+		image := ""
+		for _, img := range fake.Images("fr-par-1") {
+			if !img.Public {
+				image = img.ID
+			}
+		}
+		commands := [][]string{
+			{"call", tools.ListImagesTool, `{"verbose":true}`},
+			{"call", tools.GetImageTool, `{"image_id":"` + image + `"}`},
+			{"call", tools.UpdateImageTool, `{"image_id":"` + image + `","tags":["c"]}`},
+			{"call", tools.SetImageTool, `{"id":"` + image + `","name":"called"}`},
+			{"call", tools.CreateImageTool, `{"root_volume":"` + fake.Snapshots("fr-par-1")[1].ID + `","arch":"x86_64"}`},
+			{"call", tools.DeleteImageTool, `{"image_id":"` + image + `"}`},
+			{"call", tools.GetImageTool, `{"image_id":"` + image + `"}`},
+			{"call", tools.GetImageTool, `{"image_id":"nope"}`},
+			{"call", tools.ListImagesTool, `{not json`},
+			{"doctor"},
+			{"doctor", "--check"},
+			{"--zone", "mars-1", "doctor"},
+		}
+		for _, args := range commands {
+			var stdout, stderr bytes.Buffer
+			err := run(t.Context(), append([]string{"--log-level", "debug"}, args...), lookup, strings.NewReader(""), &stdout, &stderr)
+			leaks.add(fmt.Sprintf("run %v", args), stdout.String()+stderr.String()+errString(err))
+		}
+		// A key that is not a UUID is masked whole, and refused upstream.
+		vars["SCW_SECRET_KEY"] = "canary-" + strings.ReplaceAll(newUUID(t), "-", "")
+		leaks.secrets = append(leaks.secrets, vars["SCW_SECRET_KEY"])
+		for _, args := range [][]string{{"call", tools.ListImagesTool}, {"doctor", "--check"}} {
+			var stdout, stderr bytes.Buffer
+			err := run(t.Context(), append([]string{"--log-level", "debug"}, args...), lookup, strings.NewReader(""), &stdout, &stderr)
+			leaks.add(fmt.Sprintf("run %v with a malformed key", args), stdout.String()+stderr.String()+errString(err))
+			if !strings.Contains(stdout.String()+stderr.String(), "denied") && !strings.Contains(stdout.String()+stderr.String(), "not a UUID") {
+				t.Errorf("%v with a malformed key: the refusal is not reported:\n%s%s", args, stdout.String(), stderr.String())
+			}
+		}
+	})
+	for name, p := range processes {
+		// The SDK's session log lines show only at --log-level debug.
+		if !strings.Contains(p.stderr.String(), `"component":"mcp"`) || !strings.Contains(p.stderr.String(), `"message":"tool call"`) {
+			t.Errorf("%s: no SDK or tool call log lines: debug logging was not exercised:\n%s", name, p.stderr)
+		}
+		leaks.add(name+" stdout", p.stdout.String())
+		leaks.add(name+" stderr", p.stderr.String())
+	}
+	for _, leak := range leaks.found() {
+		t.Errorf("a secret leaked in %s", leak)
+	}
+	// The checker itself finds a planted secret.
+	probe := &leakChecker{secrets: []string{key}}
+	probe.add("probe", "X-Auth-Token: "+key)
+	if len(probe.found()) != 1 {
+		t.Errorf("the leak checker misses a planted key")
+	}
+	if len(leaks.seen) < 60 {
+		t.Errorf("only %d outputs were checked", len(leaks.seen))
+	}
+	if n := fake.RequestCount(scalewaytest.RouteCreateImage); n < 3 {
+		t.Errorf("the canary calls reached the API %d times for create, want at least 3: the run did not exercise the tools", n)
+	}
+}
