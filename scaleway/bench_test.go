@@ -15,16 +15,28 @@ const (
 	benchExtraImages = 9970
 	benchImages      = 1000
 	benchPerPage     = 100
-	benchLatency     = 20 * time.Millisecond
 )
 
+// benchLatencies are the answer delays BenchmarkListAll runs at: none (the
+// cost of the client and the fake alone), a nearby region, a distant one.
+var benchLatencies = []time.Duration{0, 20 * time.Millisecond, 50 * time.Millisecond}
+
 // BenchmarkListAll lists 1,000 images in pages of 100 from a fake that
-// answers each request after 20 ms, the way ListAllImages does (page 1,
-// then the other 9 pages concurrently) and one page after another.
+// answers each request after 0, 20 or 50 ms, the way ListAllImages does
+// (page 1, then the other 9 pages concurrently) and one page after
+// another. Besides time per list, it reports round trips per list and,
+// with latency, how many round trips' time a list took (rtts/op): the
+// budget is 3 at 50 ms (BENCHMARKS.md).
 //
 //	go test -run '^$' -bench BenchmarkListAll -benchtime 5x ./scaleway/
 func BenchmarkListAll(b *testing.B) {
-	srv := scalewaytest.NewServer(scalewaytest.Options{ExtraImages: benchExtraImages, Latency: benchLatency})
+	for _, latency := range benchLatencies {
+		b.Run("latency="+latency.String(), func(b *testing.B) { benchmarkListAll(b, latency) })
+	}
+}
+
+func benchmarkListAll(b *testing.B, latency time.Duration) {
+	srv := scalewaytest.NewServer(scalewaytest.Options{ExtraImages: benchExtraImages, Latency: latency})
 	b.Cleanup(srv.Close)
 	req := scaleway.ListImagesRequest{Project: ptr(scalewaytest.DefaultProjectID), PerPage: ptr[uint32](benchPerPage)}
 
@@ -36,6 +48,7 @@ func BenchmarkListAll(b *testing.B) {
 		}
 		before := srv.RequestCount(scalewaytest.RouteListImages)
 		calls, images := 0, 0
+		start := time.Now()
 		for b.Loop() {
 			n, err := list(c)
 			if err != nil {
@@ -44,7 +57,11 @@ func BenchmarkListAll(b *testing.B) {
 			calls++
 			images += n
 		}
+		elapsed := time.Since(start)
 		b.ReportMetric(float64(images)/float64(calls), "images/op")
+		if latency > 0 {
+			b.ReportMetric(float64(elapsed)/float64(calls)/float64(latency), "rtts/op")
+		}
 		b.ReportMetric(float64(srv.RequestCount(scalewaytest.RouteListImages)-before)/float64(calls), "roundtrips/op")
 	}
 

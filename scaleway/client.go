@@ -91,6 +91,13 @@ func WithRequestTimeout(d time.Duration) Option {
 	}
 }
 
+// defaultListWorkers is how many pages (or zones) a list fetches at once.
+// Ten fetches a zone "all" list in one wave, and 1,000 images (page 1, then
+// pages 2 to 10 of 100) in two round trips instead of three; Scaleway
+// publishes no rate limit for the Instance API, and its JS SDK fetches
+// every remaining page at once.
+const defaultListWorkers = 10
+
 // WithListWorkers bounds how many pages (or zones) are fetched at once by
 // the all-pages and multi-zone lists.
 func WithListWorkers(n int) Option {
@@ -123,7 +130,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		httpClient:     &http.Client{Transport: newTransport()},
 		retry:          DefaultRetryPolicy,
 		requestTimeout: 30 * time.Second,
-		listWorkers:    8,
+		listWorkers:    defaultListWorkers,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
