@@ -5,7 +5,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
@@ -56,7 +55,7 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		clientOpts = []scaleway.Option{
 			scaleway.WithBaseURL("http://sandbox.invalid"),
 			scaleway.WithSecretKey(scalewaytest.SandboxToken),
-			scaleway.WithHTTPClient(&http.Client{Transport: handlerTransport{a.sandbox}}),
+			scaleway.WithHTTPClient(&http.Client{Transport: a.sandbox.Transport()}),
 		}
 		project, org = scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID
 	}
@@ -120,21 +119,4 @@ func (a *app) instructions() string {
 		b.WriteString(".")
 	}
 	return b.String()
-}
-
-// handlerTransport serves requests with an in-process handler: the
-// sandbox needs no socket and starts instantly.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	// A server-side request always has a body; a client-side GET has none.
-	served := r.Clone(r.Context())
-	if served.Body == nil {
-		served.Body = http.NoBody
-	}
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, served)
-	resp := rec.Result()
-	resp.Request = r
-	return resp, nil
 }

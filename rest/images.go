@@ -89,17 +89,12 @@ func (s *server) fillOwner(req *scaleway.CreateImageRequest) {
 }
 
 func (s *server) setImage(w http.ResponseWriter, r *http.Request) {
-	zone, id, pathErr := pathArguments(r)
-	var req scaleway.SetImageRequest
-	if err := decodeBody(r, &req); err != nil {
-		writeFailure(w, errors.Join(pathErr, err))
-		return
-	}
-	if err := errors.Join(pathErr, req.Validate()); err != nil {
+	zone, id, req, err := pathAndBody[scaleway.SetImageRequest](r)
+	if err != nil {
 		writeFailure(w, err)
 		return
 	}
-	img, resp, err := s.opts.Client.SetImage(callContext(r), zone, id, &req)
+	img, resp, err := s.opts.Client.SetImage(callContext(r), zone, id, req)
 	s.writeImage(w, img, resp, err)
 }
 
@@ -114,18 +109,30 @@ func (s *server) getImage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *server) updateImage(w http.ResponseWriter, r *http.Request) {
-	zone, id, pathErr := pathArguments(r)
-	var req scaleway.UpdateImageRequest
-	if err := decodeBody(r, &req); err != nil {
-		writeFailure(w, errors.Join(pathErr, err))
-		return
-	}
-	if err := errors.Join(pathErr, req.Validate()); err != nil {
+	zone, id, req, err := pathAndBody[scaleway.UpdateImageRequest](r)
+	if err != nil {
 		writeFailure(w, err)
 		return
 	}
-	img, resp, err := s.opts.Client.UpdateImage(callContext(r), zone, id, &req)
+	img, resp, err := s.opts.Client.UpdateImage(callContext(r), zone, id, req)
 	s.writeImage(w, img, resp, err)
+}
+
+// pathAndBody reads the zone and id of the path and a JSON body of type T,
+// and validates them all, so that one answer names every bad field.
+func pathAndBody[T any, PT interface {
+	*T
+	Validate() error
+}](r *http.Request) (scaleway.Zone, string, PT, error) {
+	zone, id, pathErr := pathArguments(r)
+	req := PT(new(T))
+	if err := decodeBody(r, req); err != nil {
+		return "", "", nil, errors.Join(pathErr, err)
+	}
+	if err := errors.Join(pathErr, req.Validate()); err != nil {
+		return "", "", nil, err
+	}
+	return zone, id, req, nil
 }
 
 func (s *server) deleteImage(w http.ResponseWriter, r *http.Request) {

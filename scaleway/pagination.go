@@ -76,10 +76,7 @@ func (c *Client) fetchPages(ctx context.Context, zone Zone, req ListImagesReques
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				errs[i] = ctx.Err()
+			if errs[i] = acquire(ctx, slots); errs[i] != nil {
 				return
 			}
 			defer func() { <-slots }()
@@ -97,6 +94,16 @@ func (c *Client) fetchPages(ctx context.Context, zone Zone, req ListImagesReques
 		return nil, err
 	}
 	return pages, nil
+}
+
+// acquire takes a worker slot, or gives up when ctx is done.
+func acquire(ctx context.Context, slots chan struct{}) error {
+	select {
+	case slots <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // firstCause prefers a real failure over the cancellations it caused.
@@ -165,10 +172,7 @@ func (c *Client) ListImagesInZones(ctx context.Context, zones []Zone, r *ListIma
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			select {
-			case slots <- struct{}{}:
-			case <-ctx.Done():
-				errs[i] = ctx.Err()
+			if errs[i] = acquire(ctx, slots); errs[i] != nil {
 				return
 			}
 			defer func() { <-slots }()
