@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
@@ -333,7 +332,7 @@ func newStdioSession(tb testing.TB) *stdioSession {
 	tb.Helper()
 	fake := scalewaytest.New(scalewaytest.Options{})
 	client, err := scaleway.NewClient(scaleway.WithBaseURL("http://sandbox.invalid"), scaleway.WithSecretKey(scalewaytest.SandboxToken),
-		scaleway.WithHTTPClient(&http.Client{Transport: handlerTransport{fake}}))
+		scaleway.WithHTTPClient(&http.Client{Transport: fake.Transport()}))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -390,20 +389,4 @@ func BenchmarkToolsList(b *testing.B) {
 		s.roundTrip(b, toolsListRequest)
 	}
 	b.ReportMetric(float64(size), "bytes/answer")
-}
-
-// handlerTransport serves client requests with an in-process handler, as
-// the binary's sandbox does.
-type handlerTransport struct{ h http.Handler }
-
-func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	served := r.Clone(r.Context())
-	if served.Body == nil {
-		served.Body = http.NoBody
-	}
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, served)
-	resp := rec.Result()
-	resp.Request = r
-	return resp, nil
 }
