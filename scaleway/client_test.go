@@ -384,8 +384,10 @@ func TestRetryNeverWaitsPastDeadline(t *testing.T) {
 func TestPerRequestTimeoutIsRetried(t *testing.T) {
 	t.Parallel()
 	var hits atomic.Int32
-	slow := func(w http.ResponseWriter) { time.Sleep(200 * time.Millisecond); status(200)(w) }
-	c := newTestClient(t, scripted(&hits, slow), WithRequestTimeout(20*time.Millisecond))
+	// The first answer comes far after the per-attempt timeout; the retry's
+	// timeout leaves room for a loaded machine (this is no timing test).
+	slow := func(w http.ResponseWriter) { time.Sleep(time.Second); status(200)(w) }
+	c := newTestClient(t, scripted(&hits, slow), WithRequestTimeout(250*time.Millisecond))
 	_, resp, err := c.GetImage(t.Context(), "fr-par-1", testImage)
 	if err != nil {
 		t.Fatal(err)
