@@ -18,6 +18,10 @@ import (
 // serverName is the MCP server's name: the binary's and the module's.
 const serverName = "scaleway-images-mcp"
 
+// sandboxRequestLog is how many requests the sandbox remembers: enough to
+// inspect recent calls, small enough to keep the process lean.
+const sandboxRequestLog = 100
+
 // app is the configured program: client, tools and logger, shared by
 // every transport.
 type app struct {
@@ -51,7 +55,7 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 	clientOpts := []scaleway.Option{scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey)}
 	project, org := cfg.ProjectID, cfg.OrganizationID
 	if opts.sandbox {
-		a.sandbox = scalewaytest.New(scalewaytest.Options{})
+		a.sandbox = scalewaytest.New(scalewaytest.Options{RequestLogSize: sandboxRequestLog})
 		clientOpts = []scaleway.Option{
 			scaleway.WithBaseURL("http://sandbox.invalid"),
 			scaleway.WithSecretKey(scalewaytest.SandboxToken),

@@ -48,6 +48,10 @@ type Options struct {
 	// a run can be replayed.
 	FailureRate float64
 	FailureSeed uint64
+	// RequestLogSize is how many requests the log keeps (the counts stay
+	// exact); zero means 10,000. The sandbox keeps few: its log is only
+	// for inspection, and each entry holds headers and body.
+	RequestLogSize int
 }
 
 // Fake is the fake API, an http.Handler. It is safe for concurrent use.
@@ -66,7 +70,7 @@ func New(opts Options) *Fake {
 		opts:     opts,
 		store:    newStore(opts.ExtraImages),
 		faults:   newFaults(opts.FailureRate, opts.FailureSeed),
-		requests: newRequestLog(),
+		requests: newRequestLog(opts.RequestLogSize),
 	}
 	f.mux = f.newMux()
 	return f

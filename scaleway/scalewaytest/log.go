@@ -17,37 +17,47 @@ type LoggedRequest struct {
 	Body     []byte
 }
 
-// requestLogCapacity bounds the entries kept, so that a long-running
-// sandbox does not grow without end; counts stay exact.
-const requestLogCapacity = 10_000
+// defaultRequestLogSize bounds the entries kept, so that a long-running
+// fake does not grow without end; counts stay exact.
+const defaultRequestLogSize = 10_000
 
 type requestLog struct {
-	mu      sync.Mutex
-	entries []LoggedRequest
-	counts  map[Route]int
+	mu       sync.Mutex
+	capacity int
+	entries  []LoggedRequest
+	counts   map[Route]int
 }
 
-func newRequestLog() *requestLog {
-	return &requestLog{counts: map[Route]int{}}
+func newRequestLog(capacity int) *requestLog {
+	if capacity <= 0 {
+		capacity = defaultRequestLogSize
+	}
+	return &requestLog{capacity: capacity, counts: map[Route]int{}}
 }
 
 func (l *requestLog) record(entry LoggedRequest) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.entries = append(l.entries, entry)
-	if len(l.entries) > requestLogCapacity {
-		l.entries = l.entries[len(l.entries)-requestLogCapacity:]
+	if len(l.entries) >= 2*l.capacity {
+		// Trim to the newest entries into a fresh slice, so the dropped ones
+		// are freed; doing it at twice the capacity keeps appends O(1).
+		l.entries = append([]LoggedRequest(nil), l.entries[len(l.entries)-l.capacity:]...)
 	}
 	l.counts[entry.Route]++
 }
 
 // Requests returns copies of the requests received since the last
-// ResetRequests (the most recent 10,000), oldest first.
+// ResetRequests (the most recent Options.RequestLogSize), oldest first.
 func (f *Fake) Requests() []LoggedRequest {
 	f.requests.mu.Lock()
 	defer f.requests.mu.Unlock()
-	out := make([]LoggedRequest, len(f.requests.entries))
-	for i, entry := range f.requests.entries {
+	entries := f.requests.entries
+	if len(entries) > f.requests.capacity {
+		entries = entries[len(entries)-f.requests.capacity:]
+	}
+	out := make([]LoggedRequest, len(entries))
+	for i, entry := range entries {
 		entry.Header = entry.Header.Clone()
 		entry.Body = slices.Clone(entry.Body)
 		out[i] = entry

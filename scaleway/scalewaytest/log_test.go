@@ -79,16 +79,28 @@ func TestOversizedBodyIsRejected(t *testing.T) {
 
 func TestRequestLogKeepsTheMostRecent(t *testing.T) {
 	t.Parallel()
-	fake := scalewaytest.New(scalewaytest.Options{})
-	const sent, kept = 10_005, 10_000
-	for i := range sent {
-		fake.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(t.Context(), http.MethodGet, fmt.Sprint("/n/", i), nil))
+	tests := []struct {
+		size, sent, kept int
+	}{
+		{0, 10_005, 10_000},
+		{3, 2, 2},
+		{3, 7, 3},
+		{3, 13, 3},
 	}
-	requests := fake.Requests()
-	if len(requests) != kept || requests[0].Path != fmt.Sprint("/n/", sent-kept) || requests[kept-1].Path != fmt.Sprint("/n/", sent-1) {
-		t.Errorf("kept %d requests, from %s to %s", len(requests), requests[0].Path, requests[len(requests)-1].Path)
-	}
-	if got := fake.RequestCount(""); got != sent {
-		t.Errorf("RequestCount = %d, want every request: %d", got, sent)
+	for _, tt := range tests {
+		t.Run(fmt.Sprint(tt.size, "/", tt.sent), func(t *testing.T) {
+			t.Parallel()
+			fake := scalewaytest.New(scalewaytest.Options{RequestLogSize: tt.size})
+			for i := range tt.sent {
+				fake.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(t.Context(), http.MethodGet, fmt.Sprint("/n/", i), nil))
+			}
+			requests := fake.Requests()
+			if len(requests) != tt.kept || requests[0].Path != fmt.Sprint("/n/", tt.sent-tt.kept) || requests[tt.kept-1].Path != fmt.Sprint("/n/", tt.sent-1) {
+				t.Errorf("kept %d requests, from %s to %s", len(requests), requests[0].Path, requests[len(requests)-1].Path)
+			}
+			if got := fake.RequestCount(""); got != tt.sent {
+				t.Errorf("RequestCount = %d, want every request: %d", got, tt.sent)
+			}
+		})
 	}
 }
