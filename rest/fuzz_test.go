@@ -16,22 +16,6 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 )
 
-// inProcess serves the client's requests with the fake directly: no
-// socket, so that fuzzing spends its time in the adapter.
-type inProcess struct{ h http.Handler }
-
-func (t inProcess) RoundTrip(r *http.Request) (*http.Response, error) {
-	served := r.Clone(r.Context())
-	if served.Body == nil {
-		served.Body = http.NoBody
-	}
-	rec := httptest.NewRecorder()
-	t.h.ServeHTTP(rec, served)
-	resp := rec.Result()
-	resp.Request = r
-	return resp, nil
-}
-
 // fuzzUpstreamPath is every path the adapter may send upstream: a known
 // zone, the images collection or one image named by a UUID.
 var fuzzUpstreamPath = regexp.MustCompile(`^/instance/v1/zones/[a-z]{2}-[a-z]{3}-[1-9]/images(/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$`)
@@ -88,7 +72,7 @@ func FuzzRequest(f *testing.F) {
 		scaleway.WithBaseURL("http://fake.invalid"),
 		scaleway.WithSecretKey(scalewaytest.SandboxToken),
 		scaleway.WithRetryPolicy(scaleway.NoRetries),
-		scaleway.WithHTTPClient(&http.Client{Transport: inProcess{fake}}),
+		scaleway.WithHTTPClient(&http.Client{Transport: fake.Transport()}),
 	)
 	if err != nil {
 		f.Fatal(err)

@@ -69,41 +69,44 @@ func (c *Client) fetchPages(ctx context.Context, zone Zone, req ListImagesReques
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	pages := make([][]*Image, to-from+1)
-	errs := make([]error, len(pages))
-	slots := make(chan struct{}, c.listWorkers)
-	var wg sync.WaitGroup
-	for i := range pages {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if errs[i] = acquire(ctx, slots); errs[i] != nil {
-				return
-			}
-			defer func() { <-slots }()
-			page, _, err := c.ListImages(ctx, zone, withPage(req, int32(from+i)))
-			if err != nil {
-				errs[i] = fmt.Errorf("page %d: %w", from+i, err)
-				cancel()
-				return
-			}
-			pages[i] = page.Images
-		}()
-	}
-	wg.Wait()
+	errs := forEach(ctx, len(pages), c.listWorkers, func(i int) error {
+		page, _, err := c.ListImages(ctx, zone, withPage(req, int32(from+i)))
+		if err != nil {
+			cancel()
+			return fmt.Errorf("page %d: %w", from+i, err)
+		}
+		pages[i] = page.Images
+		return nil
+	})
 	if err := firstCause(errs); err != nil {
 		return nil, err
 	}
 	return pages, nil
 }
 
-// acquire takes a worker slot, or gives up when ctx is done.
-func acquire(ctx context.Context, slots chan struct{}) error {
-	select {
-	case slots <- struct{}{}:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
+// forEach calls fn(i) for every i in [0, n), at most workers at once, and
+// returns each call's error; a call that could not start before ctx ended
+// gets ctx's error.
+func forEach(ctx context.Context, n, workers int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	slots := make(chan struct{}, workers)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				errs[i] = ctx.Err()
+				return
+			}
+			defer func() { <-slots }()
+			errs[i] = fn(i)
+		}()
 	}
+	wg.Wait()
+	return errs
 }
 
 // firstCause prefers a real failure over the cancellations it caused.
@@ -165,30 +168,19 @@ type ZonePages struct {
 // does, or when ctx ends. maxItems caps the merged list (0 means no cap).
 func (c *Client) ListImagesInZones(ctx context.Context, zones []Zone, r *ListImagesRequest, allPages bool, maxItems int) (*ZonePages, error) {
 	results := make([]*AllPages, len(zones))
-	errs := make([]error, len(zones))
-	slots := make(chan struct{}, c.listWorkers)
-	var wg sync.WaitGroup
-	for i, zone := range zones {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if errs[i] = acquire(ctx, slots); errs[i] != nil {
-				return
-			}
-			defer func() { <-slots }()
-			if allPages {
-				results[i], errs[i] = c.ListAllImages(ctx, zone, r, maxItems)
-				return
-			}
-			page, _, err := c.ListImages(ctx, zone, r)
-			if err != nil {
-				errs[i] = err
-				return
-			}
-			results[i] = &AllPages{Images: page.Images, TotalCount: int(page.TotalCount), Pages: 1}
-		}()
-	}
-	wg.Wait()
+	errs := forEach(ctx, len(zones), c.listWorkers, func(i int) error {
+		if allPages {
+			all, err := c.ListAllImages(ctx, zones[i], r, maxItems)
+			results[i] = all
+			return err
+		}
+		page, _, err := c.ListImages(ctx, zones[i], r)
+		if err != nil {
+			return err
+		}
+		results[i] = &AllPages{Images: page.Images, TotalCount: int(page.TotalCount), Pages: 1}
+		return nil
+	})
 	// A cancelled caller gets the cancellation, not a partial list whose
 	// "failed" zones are only the ones still in flight when it gave up.
 	if err := ctx.Err(); err != nil {
