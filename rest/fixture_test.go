@@ -41,10 +41,7 @@ func newFixture(t *testing.T, o fixtureOptions) *fixture {
 	t.Helper()
 	f := &fixture{fake: scalewaytest.New(o.fake), logs: &syncBuffer{}}
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		f.fake.ServeHTTP(w, r)
-		f.mu.Lock()
-		f.upstreamIDs = append(f.upstreamIDs, w.Header().Get("X-Request-Id"))
-		f.mu.Unlock()
+		f.fake.ServeHTTP(idRecorder{w, f}, r)
 	}))
 	t.Cleanup(upstream.Close)
 
@@ -70,6 +67,24 @@ func newFixture(t *testing.T, o fixtureOptions) *fixture {
 	t.Cleanup(f.adapter.Close)
 	return f
 }
+
+// idRecorder notes the fake's request id as its header is written, before
+// the client can see the answer (noting it after ServeHTTP returned raced
+// with the adapter's own answer).
+type idRecorder struct {
+	http.ResponseWriter
+	f *fixture
+}
+
+func (w idRecorder) WriteHeader(status int) {
+	w.f.mu.Lock()
+	w.f.upstreamIDs = append(w.f.upstreamIDs, w.Header().Get("X-Request-Id"))
+	w.f.mu.Unlock()
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// Unwrap lets the fake's faults reach the connection (flush, hijack).
+func (w idRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // lastUpstreamID is the request id of the fake's latest answer.
 func (f *fixture) lastUpstreamID() string {

@@ -44,31 +44,31 @@ const (
 // invalid_arguments, Resource/Action for permissions_denied,
 // Resource/Quota/Current for quotas_exceeded.
 type ErrorDetail struct {
-	ArgumentName string `json:"argument_name,omitempty"`
-	Reason       string `json:"reason,omitempty"`
-	HelpMessage  string `json:"help_message,omitempty"`
-	Resource     string `json:"resource,omitempty"`
-	Action       string `json:"action,omitempty"`
-	Quota        *int64 `json:"quota,omitempty"`
-	Current      *int64 `json:"current,omitempty"`
+	ArgumentName string `json:"argument_name,omitempty" jsonschema_description:"The argument at fault (invalid_arguments)."`
+	Reason       string `json:"reason,omitempty" jsonschema_description:"Why it is wrong (invalid_arguments): unknown, required, format or constraint."`
+	HelpMessage  string `json:"help_message,omitempty" jsonschema_description:"What is allowed."`
+	Resource     string `json:"resource,omitempty" jsonschema_description:"Resource concerned (permissions_denied, quotas_exceeded)."`
+	Action       string `json:"action,omitempty" jsonschema_description:"Action refused (permissions_denied)."`
+	Quota        *int64 `json:"quota,omitempty" jsonschema_description:"The quota (quotas_exceeded)."`
+	Current      *int64 `json:"current,omitempty" jsonschema_description:"Current usage (quotas_exceeded)."`
 }
 
 // Error is an error answered by the Scaleway API (any status outside
 // 200-299). Its JSON form is the API's own error body, so the fake and the
 // REST adapter write errors with this same type.
 type Error struct {
-	Type         string              `json:"type"`
-	Message      string              `json:"message"`
-	Resource     string              `json:"resource,omitempty"`
-	ResourceID   string              `json:"resource_id,omitempty"`
-	Details      []ErrorDetail       `json:"details,omitempty"`
-	Fields       map[string][]string `json:"fields,omitempty"`
-	CurrentState string              `json:"current_state,omitempty"`
-	Precondition string              `json:"precondition,omitempty"`
-	HelpMessage  string              `json:"help_message,omitempty"`
-	Method       string              `json:"method,omitempty"` // denied_authentication
-	Reason       string              `json:"reason,omitempty"` // denied_authentication
-	ExpiredSince string              `json:"expired_since,omitempty"`
+	Type         string              `json:"type" jsonschema_description:"Error type, such as invalid_arguments, denied_authentication, permissions_denied, not_found, transient_state or quotas_exceeded."`
+	Message      string              `json:"message" jsonschema_description:"What went wrong."`
+	Resource     string              `json:"resource,omitempty" jsonschema_description:"Resource concerned, such as instance_image."`
+	ResourceID   string              `json:"resource_id,omitempty" jsonschema_description:"ID of the resource concerned."`
+	Details      []ErrorDetail       `json:"details,omitempty" jsonschema_description:"One entry per argument (invalid_arguments), permission (permissions_denied) or quota (quotas_exceeded)."`
+	Fields       map[string][]string `json:"fields,omitempty" jsonschema_description:"Legacy form: messages by field."`
+	CurrentState string              `json:"current_state,omitempty" jsonschema_description:"State of the resource (transient_state)."`
+	Precondition string              `json:"precondition,omitempty" jsonschema_description:"Precondition that failed (precondition_failed)."`
+	HelpMessage  string              `json:"help_message,omitempty" jsonschema_description:"What to do about it."`
+	Method       string              `json:"method,omitempty" jsonschema_description:"Authentication method (denied_authentication)."`
+	Reason       string              `json:"reason,omitempty" jsonschema_description:"Why authentication was denied (denied_authentication)."`
+	ExpiredSince string              `json:"expired_since,omitempty" jsonschema_description:"When the resource expired (resource_expired)."`
 
 	StatusCode int           `json:"-"`
 	RequestID  string        `json:"-"` // X-Request-Id of the answer

@@ -103,39 +103,39 @@ func (t *Timestamp) UnmarshalJSON(b []byte) error {
 // Image is an Instance image, with every field the API returns, in the
 // API's own order. The jsonschema tags are read by internal/schemagen.
 type Image struct {
-	ID                string                  `json:"id"`
-	Name              string                  `json:"name"`
-	Organization      string                  `json:"organization"`
-	Project           string                  `json:"project"`
-	RootVolume        *VolumeSummary          `json:"root_volume" jsonschema:"nullable"`
-	ExtraVolumes      map[string]*ImageVolume `json:"extra_volumes"`
-	Public            bool                    `json:"public"`
-	Arch              Arch                    `json:"arch"`
-	CreationDate      *Timestamp              `json:"creation_date" jsonschema:"nullable"`
-	ModificationDate  *Timestamp              `json:"modification_date" jsonschema:"nullable"`
-	DefaultBootscript *Bootscript             `json:"default_bootscript" jsonschema:"nullable"`
-	FromServer        string                  `json:"from_server"`
-	State             ImageState              `json:"state"`
-	Tags              []string                `json:"tags"`
-	Zone              Zone                    `json:"zone"`
+	ID                string                  `json:"id" jsonschema_description:"Unique ID of the image."`
+	Name              string                  `json:"name" jsonschema_description:"Name of the image."`
+	Organization      string                  `json:"organization" jsonschema_description:"Organization that owns the image."`
+	Project           string                  `json:"project" jsonschema_description:"Project that owns the image."`
+	RootVolume        *VolumeSummary          `json:"root_volume" jsonschema:"nullable" jsonschema_description:"The snapshot the image boots from."`
+	ExtraVolumes      map[string]*ImageVolume `json:"extra_volumes" jsonschema_description:"Additional snapshots of the image, keyed by position (the root volume is 0)."`
+	Public            bool                    `json:"public" jsonschema_description:"Whether the image is public (marketplace images are)."`
+	Arch              Arch                    `json:"arch" jsonschema_description:"CPU architecture the image boots on."`
+	CreationDate      *Timestamp              `json:"creation_date" jsonschema:"nullable" jsonschema_description:"When the image was created (RFC 3339)."`
+	ModificationDate  *Timestamp              `json:"modification_date" jsonschema:"nullable" jsonschema_description:"When the image was last changed (RFC 3339)."`
+	DefaultBootscript *Bootscript             `json:"default_bootscript" jsonschema:"nullable" jsonschema_description:"Deprecated; always null."`
+	FromServer        string                  `json:"from_server" jsonschema_description:"ID of the server the image was backed up from, or empty for images made from snapshots."`
+	State             ImageState              `json:"state" jsonschema_description:"Lifecycle state; only creating is transient."`
+	Tags              []string                `json:"tags" jsonschema_description:"Tags of the image."`
+	Zone              Zone                    `json:"zone" jsonschema_description:"Zone of the image."`
 }
 
 // VolumeSummary describes the snapshot behind an image's root volume; its
 // ID is the snapshot's id. Size is in bytes.
 type VolumeSummary struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Size       uint64     `json:"size"`
-	VolumeType VolumeType `json:"volume_type"`
+	ID         string     `json:"id" jsonschema_description:"ID of the snapshot."`
+	Name       string     `json:"name" jsonschema_description:"Name of the snapshot (empty for Block Storage snapshots)."`
+	Size       uint64     `json:"size" jsonschema_description:"Size in bytes (0 for Block Storage snapshots)."`
+	VolumeType VolumeType `json:"volume_type" jsonschema_description:"Type of the snapshot's volume."`
 }
 
 // ImageVolume is an entry of Image.ExtraVolumes. The API's type is the full
 // Volume, but inside images it only ever fills these four fields.
 type ImageVolume struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name"`
-	Size       uint64     `json:"size"`
-	VolumeType VolumeType `json:"volume_type"`
+	ID         string     `json:"id" jsonschema_description:"ID of the snapshot."`
+	Name       string     `json:"name" jsonschema_description:"Name of the snapshot."`
+	Size       uint64     `json:"size" jsonschema_description:"Size in bytes."`
+	VolumeType VolumeType `json:"volume_type" jsonschema_description:"Type of the snapshot's volume."`
 }
 
 // Bootscript is deprecated and always null in current responses; it is kept
@@ -173,16 +173,16 @@ func (img *Image) SnapshotIDs() []string {
 // VolumeTemplate names a snapshot to use as an extra volume of an image on
 // create. Only ID is needed; the API fills the rest from the snapshot.
 type VolumeTemplate struct {
-	ID         string     `json:"id"`
-	Name       string     `json:"name,omitempty"`
-	Size       uint64     `json:"size,omitempty"`
-	VolumeType VolumeType `json:"volume_type,omitempty"`
-	Project    string     `json:"project,omitempty"`
+	ID         string     `json:"id" jsonschema_description:"ID of the snapshot."`
+	Name       string     `json:"name,omitempty" jsonschema_description:"Name of the volume."`
+	Size       uint64     `json:"size,omitempty" jsonschema_description:"Size in bytes."`
+	VolumeType VolumeType `json:"volume_type,omitempty" jsonschema_description:"Type of the volume."`
+	Project    string     `json:"project,omitempty" jsonschema_description:"Project of the volume."`
 }
 
 // VolumeImageUpdateTemplate names a snapshot as an extra volume on PATCH.
 type VolumeImageUpdateTemplate struct {
-	ID string `json:"id"`
+	ID string `json:"id" jsonschema_description:"ID of the snapshot."`
 }
 
 // ListImagesRequest holds the filters and page of a list call. Nil fields
@@ -207,33 +207,33 @@ type ListImagesResponse struct {
 
 // CreateImageRequest is the body of POST .../images.
 type CreateImageRequest struct {
-	Name         string                     `json:"name,omitempty"`
-	RootVolume   string                     `json:"root_volume,omitempty"`
-	Arch         Arch                       `json:"arch,omitempty"`
-	ExtraVolumes map[string]*VolumeTemplate `json:"extra_volumes,omitempty"`
-	Organization *string                    `json:"organization,omitempty"`
-	Project      *string                    `json:"project,omitempty"`
-	Tags         []string                   `json:"tags,omitempty"`
-	Public       *bool                      `json:"public,omitempty"`
+	Name         string                     `json:"name,omitempty" jsonschema_description:"Name of the image."`
+	RootVolume   string                     `json:"root_volume,omitempty" jsonschema_description:"ID of the snapshot to boot from (a snapshot, not a volume)."`
+	Arch         Arch                       `json:"arch,omitempty" jsonschema_description:"CPU architecture the image boots on."`
+	ExtraVolumes map[string]*VolumeTemplate `json:"extra_volumes,omitempty" jsonschema_description:"Additional snapshots, keyed by position \"1\", \"2\"..."`
+	Organization *string                    `json:"organization,omitempty" jsonschema_description:"Deprecated: use project. Organization that will own the image."`
+	Project      *string                    `json:"project,omitempty" jsonschema_description:"Project that will own the image; give it or organization, not both."`
+	Tags         []string                   `json:"tags,omitempty" jsonschema_description:"Tags of the image."`
+	Public       *bool                      `json:"public,omitempty" jsonschema_description:"Whether the image is public."`
 }
 
 // SetImageRequest is the body of PUT .../images/{id}: the whole image minus
 // its id and zone. Fields that are not sent are reset by the API, which is
 // why callers should start from the current image (see SetImageRequestFrom).
 type SetImageRequest struct {
-	Name              string                  `json:"name"`
-	Arch              Arch                    `json:"arch"`
-	CreationDate      *Timestamp              `json:"creation_date,omitempty"`
-	ModificationDate  *Timestamp              `json:"modification_date,omitempty"`
-	DefaultBootscript *Bootscript             `json:"default_bootscript,omitempty"`
-	ExtraVolumes      map[string]*ImageVolume `json:"extra_volumes"`
-	FromServer        string                  `json:"from_server"`
-	Organization      string                  `json:"organization"`
-	Public            bool                    `json:"public"`
-	RootVolume        *VolumeSummary          `json:"root_volume,omitempty"`
-	State             ImageState              `json:"state"`
-	Project           string                  `json:"project"`
-	Tags              *[]string               `json:"tags,omitempty"`
+	Name              string                  `json:"name" jsonschema_description:"Name of the image."`
+	Arch              Arch                    `json:"arch" jsonschema_description:"CPU architecture the image boots on."`
+	CreationDate      *Timestamp              `json:"creation_date,omitempty" jsonschema_description:"Ignored: the server owns it."`
+	ModificationDate  *Timestamp              `json:"modification_date,omitempty" jsonschema_description:"Ignored: the server owns it."`
+	DefaultBootscript *Bootscript             `json:"default_bootscript,omitempty" jsonschema_description:"Deprecated; ignored."`
+	ExtraVolumes      map[string]*ImageVolume `json:"extra_volumes" jsonschema_description:"Additional snapshots, keyed by position; left out, none."`
+	FromServer        string                  `json:"from_server" jsonschema_description:"ID of the server the image was backed up from, or empty."`
+	Organization      string                  `json:"organization" jsonschema_description:"Organization of the image (a UUID, or empty)."`
+	Public            bool                    `json:"public" jsonschema_description:"Whether the image is public; left out, false."`
+	RootVolume        *VolumeSummary          `json:"root_volume,omitempty" jsonschema_description:"The snapshot the image boots from; left out, kept."`
+	State             ImageState              `json:"state" jsonschema_description:"State of the image."`
+	Project           string                  `json:"project" jsonschema_description:"Project of the image (a UUID, or empty)."`
+	Tags              *[]string               `json:"tags,omitempty" jsonschema_description:"Tags of the image; left out, none."`
 }
 
 // SetImageRequestFrom returns a PUT body that keeps every property of img.
@@ -295,11 +295,11 @@ func (r *SetImageRequest) Apply(u *UpdateImageRequest) {
 // UpdateImageRequest is the body of PATCH .../images/{image_id}. Nil fields
 // are left unchanged; ExtraVolumes replaces the whole map when set.
 type UpdateImageRequest struct {
-	Name         *string                               `json:"name,omitempty"`
-	Arch         Arch                                  `json:"arch,omitempty"`
-	ExtraVolumes map[string]*VolumeImageUpdateTemplate `json:"extra_volumes,omitempty"`
-	Tags         *[]string                             `json:"tags,omitempty"`
-	Public       *bool                                 `json:"public,omitempty"`
+	Name         *string                               `json:"name,omitempty" jsonschema_description:"New name."`
+	Arch         Arch                                  `json:"arch,omitempty" jsonschema_description:"New CPU architecture."`
+	ExtraVolumes map[string]*VolumeImageUpdateTemplate `json:"extra_volumes,omitempty" jsonschema_description:"Replaces every additional snapshot, keyed by position."`
+	Tags         *[]string                             `json:"tags,omitempty" jsonschema_description:"Replaces the tags; [] clears them."`
+	Public       *bool                                 `json:"public,omitempty" jsonschema_description:"Whether the image is public."`
 }
 
 // Snapshot is the part of an Instance snapshot that image work needs.

@@ -49,6 +49,9 @@ func Generate() (map[string][]byte, error) {
 			files[name] = encoded
 		}
 	}
+	if err := generateAPI(files); err != nil {
+		return nil, err
+	}
 	return files, nil
 }
 

@@ -20,6 +20,10 @@ func main() {
 		os.Exit(1)
 	}
 	for name, content := range files {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(*dir, name)), 0o755); err != nil {
+			fmt.Fprintln(os.Stderr, "schemagen:", err)
+			os.Exit(1)
+		}
 		if err := os.WriteFile(filepath.Join(*dir, name), content, 0o644); err != nil {
 			fmt.Fprintln(os.Stderr, "schemagen:", err)
 			os.Exit(1)
