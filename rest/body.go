@@ -30,15 +30,15 @@ func decodeBody(r *http.Request, v any) error {
 	case err == nil:
 		return nil
 	case errors.As(err, &syntaxErr):
-		return &scaleway.ValidationError{Field: "body", Reason: fmt.Sprintf("is not valid JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)}
+		return &scaleway.ValidationError{Field: "body", Kind: scaleway.KindFormat, Reason: fmt.Sprintf("is not valid JSON: %v (at byte %d)", syntaxErr, syntaxErr.Offset)}
 	case errors.As(err, &typeErr) && typeErr.Field != "":
-		return &scaleway.ValidationError{Field: typeErr.Field, Reason: fmt.Sprintf("is not a JSON %s (got a JSON %s)", jsonType(typeErr.Type), typeErr.Value)}
+		return &scaleway.ValidationError{Field: typeErr.Field, Kind: scaleway.KindFormat, Reason: fmt.Sprintf("is not a JSON %s (got a JSON %s)", jsonType(typeErr.Type), typeErr.Value)}
 	case errors.As(err, &typeErr):
-		return &scaleway.ValidationError{Field: "body", Reason: "is not a JSON object (got a JSON " + typeErr.Value + ")"}
+		return &scaleway.ValidationError{Field: "body", Kind: scaleway.KindFormat, Reason: "is not a JSON object (got a JSON " + typeErr.Value + ")"}
 	}
 	// A value a field's own decoder refused, such as a timestamp that is
 	// not RFC 3339.
-	return &scaleway.ValidationError{Field: "body", Reason: "is not valid: " + err.Error()}
+	return &scaleway.ValidationError{Field: "body", Kind: scaleway.KindFormat, Reason: "is not valid: " + err.Error()}
 }
 
 // jsonType names the JSON type a Go type decodes from.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/listener"
@@ -69,27 +68,13 @@ func invalidArguments(invalid []*scaleway.ValidationError) *scaleway.Error {
 	return &scaleway.Error{StatusCode: http.StatusBadRequest, Type: scaleway.ErrInvalidArguments, Message: "invalid argument(s)", Details: details}
 }
 
-// formatReasons start the reasons of values that do not parse as their
-// type. ValidationError carries its kind only in words, so the words are
-// matched here; TestInvalidInputNeverReachesUpstream pins each kind
-// against the client's own errors, so a rewording fails there.
-var formatReasons = []string{
-	"is not a UUID", "is not an integer", "is not a boolean", "is not valid",
-	"is not a JSON", "is not a clean path", "is not a volume position", "contains control characters",
-}
-
 // argumentReason is the detail's reason in Scaleway's vocabulary: required
 // (missing), format (unparsable) or constraint (parsable but not allowed).
 func argumentReason(v *scaleway.ValidationError) string {
-	if strings.HasPrefix(v.Reason, "is required") || strings.HasPrefix(v.Reason, "is empty; give") {
-		return "required"
+	if v.Kind == "" {
+		return string(scaleway.KindConstraint)
 	}
-	for _, prefix := range formatReasons {
-		if strings.HasPrefix(v.Reason, prefix) {
-			return "format"
-		}
-	}
-	return "constraint"
+	return string(v.Kind)
 }
 
 // refuseWrite answers every write of a read-only server.

@@ -44,7 +44,7 @@ func checkCleanPath(method, p string) error {
 			return err
 		}
 	}
-	return &scaleway.ValidationError{Field: "path", Value: p, Reason: "is not a clean path: it must not hold '.', '..' or empty segments"}
+	return &scaleway.ValidationError{Field: "path", Kind: scaleway.KindFormat, Value: p, Reason: "is not a clean path: it must not hold '.', '..' or empty segments"}
 }
 
 // idField names the image id as the API's path template does: PUT's is

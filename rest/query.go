@@ -26,7 +26,7 @@ func parseListQuery(q url.Values) (*scaleway.ListImagesRequest, error) {
 		// The Python SDK sends True and False.
 		public, err := strconv.ParseBool(strings.ToLower(*raw))
 		if err != nil {
-			errs = append(errs, &scaleway.ValidationError{Field: "public", Value: *raw, Reason: "is not a boolean (true or false)"})
+			errs = append(errs, &scaleway.ValidationError{Field: "public", Kind: scaleway.KindFormat, Value: *raw, Reason: "is not a boolean (true or false)"})
 		} else {
 			req.Public = &public
 		}
@@ -60,5 +60,5 @@ func optional(q url.Values, name string) *string {
 }
 
 func notInteger(field, raw string) error {
-	return &scaleway.ValidationError{Field: field, Value: raw, Reason: "is not an integer"}
+	return &scaleway.ValidationError{Field: field, Kind: scaleway.KindFormat, Value: raw, Reason: "is not an integer"}
 }

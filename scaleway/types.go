@@ -30,9 +30,9 @@ func ParseArch(field, s string) (Arch, error) {
 		}
 	}
 	if s == "" {
-		return "", &ValidationError{Field: field, Reason: "is required; one of x86_64, arm64, arm"}
+		return "", &ValidationError{Field: field, Kind: KindRequired, Reason: "is required; one of x86_64, arm64, arm"}
 	}
-	return "", &ValidationError{Field: field, Value: s, Reason: "is not an architecture; use one of x86_64, arm64, arm"}
+	return "", &ValidationError{Field: field, Kind: KindConstraint, Value: s, Reason: "is not an architecture; use one of x86_64, arm64, arm"}
 }
 
 // ImageState is the lifecycle state of an image.

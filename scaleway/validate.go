@@ -50,14 +50,14 @@ func ValidationErrors(err error) []*ValidationError {
 // characters (which have no place in names and tags, and make logs lie).
 func checkText(field, value string, maxLen int) error {
 	if len(value) > maxLen {
-		return &ValidationError{Field: field, Reason: fmt.Sprintf("is %d bytes long; at most %d are allowed", len(value), maxLen)}
+		return &ValidationError{Field: field, Kind: KindConstraint, Reason: fmt.Sprintf("is %d bytes long; at most %d are allowed", len(value), maxLen)}
 	}
 	if !utf8.ValidString(value) {
-		return &ValidationError{Field: field, Reason: "is not valid UTF-8"}
+		return &ValidationError{Field: field, Kind: KindFormat, Reason: "is not valid UTF-8"}
 	}
 	for _, r := range value {
 		if unicode.IsControl(r) {
-			return &ValidationError{Field: field, Value: value, Reason: "contains control characters"}
+			return &ValidationError{Field: field, Kind: KindFormat, Value: value, Reason: "contains control characters"}
 		}
 	}
 	return nil
@@ -66,7 +66,7 @@ func checkText(field, value string, maxLen int) error {
 func checkName(field, name string, required bool) error {
 	if name == "" {
 		if required {
-			return &ValidationError{Field: field, Reason: "is required (a non-empty name)"}
+			return &ValidationError{Field: field, Kind: KindRequired, Reason: "is required (a non-empty name)"}
 		}
 		return nil
 	}
@@ -75,13 +75,13 @@ func checkName(field, name string, required bool) error {
 
 func checkTags(field string, tags []string) error {
 	if len(tags) > MaxTags {
-		return &ValidationError{Field: field, Reason: fmt.Sprintf("has %d tags; at most %d are allowed", len(tags), MaxTags)}
+		return &ValidationError{Field: field, Kind: KindConstraint, Reason: fmt.Sprintf("has %d tags; at most %d are allowed", len(tags), MaxTags)}
 	}
 	var errs []error
 	for i, tag := range tags {
 		name := fmt.Sprintf("%s[%d]", field, i)
 		if tag == "" {
-			errs = append(errs, &ValidationError{Field: name, Reason: "is empty; tags must be non-empty strings"})
+			errs = append(errs, &ValidationError{Field: name, Kind: KindConstraint, Reason: "is empty; tags must be non-empty strings"})
 			continue
 		}
 		errs = append(errs, checkText(name, tag, MaxTagLength))
@@ -101,7 +101,7 @@ func checkOptionalUUID(field string, value *string) error {
 func checkVolumeKey(field, key string) error {
 	n, err := strconv.Atoi(key)
 	if err != nil || n < 1 || n > MaxExtraVolumes || strconv.Itoa(n) != key || len(key) > maxVolumeKeySize {
-		return &ValidationError{Field: field, Value: key, Reason: fmt.Sprintf("is not a volume position; keys are \"1\" to \"%d\" (the root volume is 0)", MaxExtraVolumes)}
+		return &ValidationError{Field: field, Kind: KindFormat, Value: key, Reason: fmt.Sprintf("is not a volume position; keys are \"1\" to \"%d\" (the root volume is 0)", MaxExtraVolumes)}
 	}
 	return nil
 }
@@ -135,7 +135,7 @@ func (v *VolumeImageUpdateTemplate) snapshotID() (string, bool) {
 // of any of the three request shapes.
 func checkExtraVolumes[V snapshotRef](volumes map[string]V) error {
 	if len(volumes) > MaxExtraVolumes {
-		return &ValidationError{Field: "extra_volumes", Reason: fmt.Sprintf("has %d volumes; at most %d are allowed", len(volumes), MaxExtraVolumes)}
+		return &ValidationError{Field: "extra_volumes", Kind: KindConstraint, Reason: fmt.Sprintf("has %d volumes; at most %d are allowed", len(volumes), MaxExtraVolumes)}
 	}
 	var errs []error
 	for _, key := range SortedVolumeKeys(volumes) {
@@ -144,7 +144,7 @@ func checkExtraVolumes[V snapshotRef](volumes map[string]V) error {
 		if id, ok := volumes[key].snapshotID(); ok {
 			errs = append(errs, ValidateUUID(field+".id", id))
 		} else {
-			errs = append(errs, &ValidationError{Field: field, Reason: "is empty; give {\"id\": \"<snapshot id>\"}"})
+			errs = append(errs, &ValidationError{Field: field, Kind: KindRequired, Reason: "is empty; give {\"id\": \"<snapshot id>\"}"})
 		}
 	}
 	return errors.Join(errs...)
@@ -169,10 +169,10 @@ func (r *ListImagesRequest) Validate() error {
 		errs = append(errs, checkText("tags", *r.Tags, MaxTags*MaxTagLength))
 	}
 	if r.Page != nil && *r.Page < 1 {
-		errs = append(errs, &ValidationError{Field: "page", Value: strconv.Itoa(int(*r.Page)), Reason: "must be 1 or more"})
+		errs = append(errs, &ValidationError{Field: "page", Kind: KindConstraint, Value: strconv.Itoa(int(*r.Page)), Reason: "must be 1 or more"})
 	}
 	if r.PerPage != nil && (*r.PerPage < 1 || *r.PerPage > MaxPerPage) {
-		errs = append(errs, &ValidationError{Field: "per_page", Value: strconv.Itoa(int(*r.PerPage)), Reason: fmt.Sprintf("must be between 1 and %d", MaxPerPage)})
+		errs = append(errs, &ValidationError{Field: "per_page", Kind: KindConstraint, Value: strconv.Itoa(int(*r.PerPage)), Reason: fmt.Sprintf("must be between 1 and %d", MaxPerPage)})
 	}
 	return errors.Join(errs...)
 }
@@ -189,7 +189,7 @@ func (r *CreateImageRequest) Validate() error {
 	errs = append(errs, checkExtraVolumes(r.ExtraVolumes))
 	errs = append(errs, checkOptionalUUID("organization", r.Organization), checkOptionalUUID("project", r.Project))
 	if r.Organization != nil && r.Project != nil {
-		errs = append(errs, &ValidationError{Field: "project", Reason: "and organization are exclusive; give only project"})
+		errs = append(errs, &ValidationError{Field: "project", Kind: KindConstraint, Reason: "and organization are exclusive; give only project"})
 	}
 	errs = append(errs, checkTags("tags", r.Tags))
 	return errors.Join(errs...)

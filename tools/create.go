@@ -51,7 +51,7 @@ func (d *Deps) createImage(ctx context.Context, c *call, in CreateImageInput) (C
 		req.Organization = &d.DefaultOrg
 	}
 	if in.WaitTimeout < 0 {
-		return CreateImageOutput{}, &scaleway.ValidationError{Field: "wait_timeout", Value: strconv.Itoa(in.WaitTimeout), Reason: "must be between 1 and 3600 seconds"}
+		return CreateImageOutput{}, &scaleway.ValidationError{Field: "wait_timeout", Kind: scaleway.KindConstraint, Value: strconv.Itoa(in.WaitTimeout), Reason: "must be between 1 and 3600 seconds"}
 	}
 	img, resp, err := d.Client.CreateImage(ctx, zone, req)
 	c.observe(resp)

@@ -89,12 +89,12 @@ func argumentError(err error) error {
 	case errors.As(err, &typeErr) && typeErr.Field == "":
 		return fmt.Errorf("invalid arguments: expected a JSON object, got %s", typeErr.Value)
 	case errors.As(err, &typeErr):
-		return &scaleway.ValidationError{Field: typeErr.Field, Reason: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.String()), typeErr.Value)}
+		return &scaleway.ValidationError{Field: typeErr.Field, Kind: scaleway.KindFormat, Reason: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.String()), typeErr.Value)}
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("invalid arguments: malformed JSON at byte %d", syntaxErr.Offset)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &scaleway.ValidationError{Field: field, Reason: "is not an argument of this tool; see its input schema"}
+		return &scaleway.ValidationError{Field: field, Kind: scaleway.KindConstraint, Reason: "is not an argument of this tool; see its input schema"}
 	}
 	return fmt.Errorf("invalid arguments: %w", err)
 }

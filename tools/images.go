@@ -53,7 +53,7 @@ func (d *Deps) updateImage(ctx context.Context, c *call, in UpdateImageInput) (I
 	if in.ExtraVolumes != nil && len(*in.ExtraVolumes) == 0 {
 		// PATCH cannot carry an empty map (the API reads it as "no
 		// change"), so say so rather than succeed without doing it.
-		return ImageOutput{}, &scaleway.ValidationError{Field: "extra_volumes", Value: "[]", Reason: "cannot remove every extra volume with update-image-2; use update-image with extra_volumes: []"}
+		return ImageOutput{}, &scaleway.ValidationError{Field: "extra_volumes", Kind: scaleway.KindConstraint, Value: "[]", Reason: "cannot remove every extra volume with update-image-2; use update-image with extra_volumes: []"}
 	}
 	img, resp, err := d.Client.UpdateImage(ctx, zone, in.ImageID, in.patch())
 	c.observe(resp)
