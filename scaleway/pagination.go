@@ -168,9 +168,13 @@ type ZonePages struct {
 // does, or when ctx ends. maxItems caps the merged list (0 means no cap).
 func (c *Client) ListImagesInZones(ctx context.Context, zones []Zone, r *ListImagesRequest, allPages bool, maxItems int) (*ZonePages, error) {
 	results := make([]*AllPages, len(zones))
+	// The zones' page walks share the client's worker budget, so that ten
+	// zones do not become ten times as many requests in flight.
+	perZone := *c
+	perZone.listWorkers = max(1, c.listWorkers/max(1, len(zones)))
 	errs := forEach(ctx, len(zones), c.listWorkers, func(i int) error {
 		if allPages {
-			all, err := c.ListAllImages(ctx, zones[i], r, maxItems)
+			all, err := perZone.ListAllImages(ctx, zones[i], r, maxItems)
 			results[i] = all
 			return err
 		}

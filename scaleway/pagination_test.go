@@ -182,3 +182,22 @@ func TestListImagesInZones(t *testing.T) {
 		t.Errorf("every zone failed but no error")
 	}
 }
+
+func TestListImagesInZonesSharesTheWorkerBudget(t *testing.T) {
+	t.Parallel()
+	srv := &pagedImages{total: 300, totalHeader: true, delay: 5 * time.Millisecond}
+	c := newTestClient(t, srv, WithListWorkers(4))
+	n := uint32(50)
+	got, err := c.ListImagesInZones(t.Context(), Zones, &ListImagesRequest{PerPage: &n}, true, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Images) != 10*300 || got.Pages != 10*6 {
+		t.Fatalf("%d images in %d pages, want 3000 in 60", len(got.Images), got.Pages)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.maxInFlight > 4 {
+		t.Errorf("%d requests in flight at once, want at most the 4 workers", srv.maxInFlight)
+	}
+}
