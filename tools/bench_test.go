@@ -67,17 +67,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if _, err := tools.Register(server, deps, tools.Selection{}); err != nil {
 		b.Fatal(err)
 	}
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := server.Connect(b.Context(), st, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ss.Close() })
-	e.session, err = mcp.NewClient(&mcp.Implementation{Name: "bench-client", Version: "v0"}, nil).Connect(b.Context(), ct, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { e.session.Close() })
+	e.session = connectInMemory(b, server, nil)
 	return e
 }
 
@@ -220,17 +210,7 @@ func BenchmarkMCPFloor(b *testing.B) {
 		func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "{}"}}, StructuredContent: json.RawMessage(`{}`)}, nil
 		})
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := server.Connect(b.Context(), st, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ss.Close() })
-	session, err := mcp.NewClient(&mcp.Implementation{Name: "floor-client", Version: "v0"}, nil).Connect(b.Context(), ct, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { session.Close() })
+	session := connectInMemory(b, server, nil)
 	b.ReportAllocs()
 	var durations []time.Duration
 	for b.Loop() {

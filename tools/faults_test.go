@@ -64,17 +64,7 @@ func newFaultEnv(t *testing.T, fake scalewaytest.Options, opts ...scaleway.Optio
 	if _, err := tools.Register(server, deps, tools.Selection{}); err != nil {
 		t.Fatal(err)
 	}
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := server.Connect(t.Context(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ss.Close() })
-	e.session, err = mcp.NewClient(&mcp.Implementation{Name: "faults-client", Version: "v0"}, nil).Connect(t.Context(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.session.Close() })
+	e.session = connectInMemory(t, server, nil)
 	return e
 }
 

@@ -109,17 +109,7 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 	if _, err := tools.Register(server, deps, tools.Selection{Allow: []string{tool}}); err != nil {
 		f.Fatal(err)
 	}
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := server.Connect(f.Context(), st, nil)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { ss.Close() })
-	session, err := mcp.NewClient(&mcp.Implementation{Name: "fuzz-client", Version: "v0"}, nil).Connect(f.Context(), ct, nil)
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { session.Close() })
+	session := connectInMemory(f, server, nil)
 
 	f.Fuzz(func(t *testing.T, args []byte) {
 		if !json.Valid(args) {

@@ -68,24 +68,13 @@ func newEnv(t *testing.T, s setup) *env {
 	if _, err := tools.Register(server, deps, s.selection); err != nil {
 		t.Fatal(err)
 	}
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := server.Connect(t.Context(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ss.Close() })
-	mcpClient := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "v0"}, &mcp.ClientOptions{
+	e.session = connectInMemory(t, server, &mcp.ClientOptions{
 		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			e.progress = append(e.progress, req.Params)
 		},
 	})
-	e.session, err = mcpClient.Connect(t.Context(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.session.Close() })
 
 	e.schemas = map[string]*jsonschema.Resolved{}
 	listed, err := e.session.ListTools(t.Context(), nil)
@@ -102,6 +91,24 @@ func newEnv(t *testing.T, s setup) *env {
 		e.schemas[tool.Name] = resolved
 	}
 	return e
+}
+
+// connectInMemory connects a client session to server in memory; both
+// ends close when tb ends.
+func connectInMemory(tb testing.TB, server *mcp.Server, opts *mcp.ClientOptions) *mcp.ClientSession {
+	tb.Helper()
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := server.Connect(tb.Context(), st, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ss.Close() })
+	session, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "v0"}, opts).Connect(tb.Context(), ct, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { session.Close() })
+	return session
 }
 
 func remarshal(t *testing.T, from, to any) {
