@@ -79,9 +79,10 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 // mcpServer builds the MCP server with the selected tools.
 func (a *app) mcpServer() (*mcp.Server, error) {
 	server := mcp.NewServer(&mcp.Implementation{
-		Name:    serverName,
-		Title:   "Scaleway Instance images",
-		Version: version,
+		Name:        serverName,
+		Title:       "Scaleway Instance images",
+		Version:     version,
+		Description: fmt.Sprintf("List, create, update and delete Scaleway Instance images (commit %s, built %s).", commit, date),
 	}, &mcp.ServerOptions{
 		Instructions: a.instructions(),
 		Logger:       slog.New(zerolog.NewSlogHandler(a.sdkLogger())),
