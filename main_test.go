@@ -85,7 +85,7 @@ func TestStdioRoundTrip(t *testing.T) {
 	t.Parallel()
 	session := connectStdio(t, "--sandbox")
 	init := session.InitializeResult()
-	if init.ServerInfo.Name != "scaleway-images-mcp" || init.ServerInfo.Version != "dev" || !strings.Contains(init.ServerInfo.Description, "commit none") || !strings.Contains(init.Instructions, "SANDBOX") {
+	if init.ServerInfo.Name != "scaleway-images-mcp" || init.ServerInfo.Version == "" || !strings.Contains(init.ServerInfo.Description, "commit none") || !strings.Contains(init.Instructions, "SANDBOX") {
 		t.Errorf("initialize: %+v", init)
 	}
 	listed, err := session.ListTools(t.Context(), nil)
