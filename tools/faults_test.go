@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
-	"github.com/rs/zerolog"
 	"go.uber.org/goleak"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
@@ -27,11 +26,7 @@ func TestMain(m *testing.M) {
 
 // faultEnv is a session whose client has the retry policy and per-attempt
 // timeout a fault test needs.
-type faultEnv struct {
-	fake    *scalewaytest.Server
-	session *mcp.ClientSession
-	logs    *lockedBuffer
-}
+type faultEnv struct{ *env }
 
 const faultImageID = "6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f"
 
@@ -41,31 +36,7 @@ var faultRetries = scaleway.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond
 
 func newFaultEnv(t *testing.T, fake scalewaytest.Options, opts ...scaleway.Option) *faultEnv {
 	t.Helper()
-	e := &faultEnv{fake: scalewaytest.NewServer(fake), logs: &lockedBuffer{}}
-	t.Cleanup(e.fake.Close)
-	clientOpts := append([]scaleway.Option{
-		scaleway.WithBaseURL(e.fake.URL),
-		scaleway.WithSecretKey(scalewaytest.SandboxToken),
-		scaleway.WithRetryPolicy(faultRetries),
-		scaleway.WithHTTPClient(e.fake.Client()),
-	}, opts...)
-	client, err := scaleway.NewClient(clientOpts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps := &tools.Deps{
-		Client:           client,
-		DefaultZone:      "fr-par-1",
-		DefaultProject:   scalewaytest.DefaultProjectID,
-		Logger:           zerolog.New(e.logs),
-		WaitPollInterval: 5 * time.Millisecond,
-	}
-	server := mcp.NewServer(&mcp.Implementation{Name: "faults", Version: "v0"}, nil)
-	if _, err := tools.Register(server, deps, tools.Selection{}); err != nil {
-		t.Fatal(err)
-	}
-	e.session = connectInMemory(t, server, nil)
-	return e
+	return &faultEnv{newEnv(t, setup{fake: fake, clientOpts: append([]scaleway.Option{scaleway.WithRetryPolicy(faultRetries)}, opts...)})}
 }
 
 func (e *faultEnv) call(ctx context.Context, tool, args string) (*mcp.CallToolResult, error) {

@@ -36,6 +36,9 @@ type setup struct {
 	selection tools.Selection
 	key       string // secret key the client sends; default the sandbox token
 	noClient  bool   // leave Deps.Client nil, to make handlers panic
+	// clientOpts come after the defaults, so they win (retry policy,
+	// per-attempt timeout).
+	clientOpts []scaleway.Option
 }
 
 func newEnv(t *testing.T, s setup) *env {
@@ -46,11 +49,12 @@ func newEnv(t *testing.T, s setup) *env {
 	if key == "" {
 		key = scalewaytest.SandboxToken
 	}
-	client, err := scaleway.NewClient(
+	client, err := scaleway.NewClient(append([]scaleway.Option{
 		scaleway.WithBaseURL(e.fake.URL),
 		scaleway.WithSecretKey(key),
 		scaleway.WithRetryPolicy(scaleway.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}),
-	)
+		scaleway.WithHTTPClient(e.fake.Client()),
+	}, s.clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
