@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -207,9 +206,11 @@ func TestStdoutCarriesOnlyJSONRPC(t *testing.T) {
 	}
 }
 
-// startServing runs the binary with HTTP listeners and returns the
-// addresses it logged, by listener name.
-func startServing(t *testing.T, args ...string) map[string]string {
+// startBinary starts the binary with args and a clean environment, and
+// stops it with SIGTERM when the test ends, failing the test unless it
+// shuts down cleanly. It returns the binary's stderr, for the caller to
+// read the addresses it logs and then drain.
+func startBinary(t *testing.T, args ...string) io.ReadCloser {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = cleanEnv(t)
@@ -220,16 +221,20 @@ func startServing(t *testing.T, args ...string) map[string]string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	var once sync.Once
-	stop := func() {
-		once.Do(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			if err := cmd.Wait(); err != nil {
-				t.Errorf("binary did not shut down cleanly on SIGTERM: %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		if err := cmd.Wait(); err != nil {
+			t.Errorf("%s did not shut down cleanly on SIGTERM: %v", args, err)
+		}
+	})
+	return stderr
+}
+
+// startServing runs the binary with HTTP listeners and returns the
+// addresses it logged, by listener name.
+func startServing(t *testing.T, args ...string) map[string]string {
+	t.Helper()
+	stderr := startBinary(t, args...)
 	want := strings.Count(strings.Join(args, " "), "127.0.0.1:0")
 	addrs := map[string]string{}
 	lines := bufio.NewScanner(stderr)
@@ -360,15 +365,7 @@ func TestVersionAndBadFlags(t *testing.T) {
 
 func TestFakeAPICommand(t *testing.T) {
 	t.Parallel()
-	cmd := exec.Command(binary, "fake-api", "--addr", "127.0.0.1:0", "--images", "20")
-	cmd.Env = cleanEnv(t)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	stderr := startBinary(t, "fake-api", "--addr", "127.0.0.1:0", "--images", "20")
 	lines := bufio.NewScanner(stderr)
 	var base string
 	for base == "" && lines.Scan() {
@@ -389,9 +386,5 @@ func TestFakeAPICommand(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("X-Total-Count") != "5" {
 		t.Errorf("fake-api list: %d, total %q (3 seeded + 2 of the 20 extra)", resp.StatusCode, resp.Header.Get("X-Total-Count"))
-	}
-	_ = cmd.Process.Signal(syscall.SIGTERM)
-	if err := cmd.Wait(); err != nil {
-		t.Errorf("fake-api did not stop cleanly: %v", err)
 	}
 }

@@ -126,12 +126,18 @@ func marketplaceImage(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone) s
 // snapshotNamed returns the snapshot of zone called name.
 func snapshotNamed(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, name string) scaleway.Snapshot {
 	t.Helper()
+	return findSnapshot(t, srv, z, "named "+name, func(s scaleway.Snapshot) bool { return s.Name == name })
+}
+
+// findSnapshot returns the first snapshot of zone that matches.
+func findSnapshot(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, what string, match func(scaleway.Snapshot) bool) scaleway.Snapshot {
+	t.Helper()
 	for _, snap := range srv.Snapshots(z) {
-		if snap.Name == name {
+		if match(snap) {
 			return snap
 		}
 	}
-	t.Fatalf("no snapshot named %q in %s", name, z)
+	t.Fatalf("no snapshot %s in %s", what, z)
 	return scaleway.Snapshot{}
 }
 
@@ -561,13 +567,7 @@ func TestFakeCreateImage(t *testing.T) {
 
 func snapshotByID(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, id string) scaleway.Snapshot {
 	t.Helper()
-	for _, snap := range srv.Snapshots(z) {
-		if snap.ID == id {
-			return snap
-		}
-	}
-	t.Fatalf("no snapshot %s in %s", id, z)
-	return scaleway.Snapshot{}
+	return findSnapshot(t, srv, z, id, func(s scaleway.Snapshot) bool { return s.ID == id })
 }
 
 func TestFakeSetImage(t *testing.T) {
