@@ -121,6 +121,9 @@ func (a *app) instructions() string {
 		for _, snap := range a.sandbox.Snapshots(a.cfg.Zone) {
 			fmt.Fprintf(&b, " %s (%s, %s)", snap.ID, snap.Name, snap.VolumeType)
 		}
+		for _, snap := range a.sandbox.BlockSnapshots(a.cfg.Zone) {
+			fmt.Fprintf(&b, " %s (%s, block storage)", snap.ID, snap.Name)
+		}
 		b.WriteString(".")
 	}
 	return b.String()

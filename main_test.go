@@ -119,7 +119,7 @@ func TestStdioRoundTrip(t *testing.T) {
 	}
 	var deleted tools.DeleteImageOutput
 	callJSON(t, session, tools.DeleteImageTool, `{"image_id":"`+id+`"}`, &deleted)
-	if deleted.RemainingSnapshots[0] != snapshot {
+	if len(deleted.RemainingSnapshots) != 1 || deleted.RemainingSnapshots[0].ID != snapshot || deleted.RemainingSnapshots[0].SizeGB == nil {
 		t.Errorf("delete: %+v", deleted)
 	}
 }

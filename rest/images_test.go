@@ -39,15 +39,15 @@ func TestListImages(t *testing.T) {
 	}{
 		{
 			name: "first page, defaults", wantTotal: 17, wantCount: 17,
-			wantLink:      "<" + base + "?page=1&per_page=50>; rel=\"last\"",
+			wantLink:      "<" + base + "?page=1&per_page=50&>; rel=\"last\"",
 			wantUpstreamQ: url.Values{},
 		},
 		{
 			name: "middle page", query: "page=2&per_page=5", wantTotal: 17, wantCount: 5,
-			wantLink: "<" + base + "?page=1&per_page=5>; rel=\"first\"," +
-				"<" + base + "?page=1&per_page=5>; rel=\"previous\"," +
-				"<" + base + "?page=3&per_page=5>; rel=\"next\"," +
-				"<" + base + "?page=4&per_page=5>; rel=\"last\"",
+			wantLink: "<" + base + "?page=1&per_page=5&>; rel=\"first\"," +
+				"<" + base + "?page=1&per_page=5&>; rel=\"previous\"," +
+				"<" + base + "?page=3&per_page=5&>; rel=\"next\"," +
+				"<" + base + "?page=4&per_page=5&>; rel=\"last\"",
 			wantUpstreamQ: url.Values{"page": {"2"}, "per_page": {"5"}},
 		},
 		{
@@ -137,7 +137,7 @@ func TestGetImage(t *testing.T) {
 	a.decode(t, &body)
 	got := body.Image
 	if got.ID != want.ID || got.Name != "postgres-16" || got.Arch != scaleway.ArchX86_64 || got.RootVolume == nil ||
-		got.RootVolume.ID != want.RootVolume.ID || len(got.ExtraVolumes) != 1 || got.FromServer == "" || !slices.Equal(got.Tags, []string{"db", "prod"}) {
+		got.RootVolume.ID != want.RootVolume.ID || len(got.ExtraVolumes) != 1 || got.FromServer == nil || *got.FromServer == "" || !slices.Equal(got.Tags, []string{"db", "prod"}) {
 		t.Errorf("image = %+v; want %+v", got, want)
 	}
 	// Every field of the API's image is present, as the real API sends it.

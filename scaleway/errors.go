@@ -254,7 +254,9 @@ func decodeError(resp *http.Response, body []byte) *Error {
 			e.ResourceID = m[2]
 		}
 	}
-	if e.Type == ErrInvalidRequest && strings.Contains(e.Message, "quota exceeded for this resource") {
+	// Both official SDKs match this message without case: the API has
+	// written it "Quota exceeded for this resource."
+	if e.Type == ErrInvalidRequest && strings.Contains(strings.ToLower(e.Message), "quota exceeded for this resource") {
 		e.Type = ErrQuotasExceeded
 	}
 	return e

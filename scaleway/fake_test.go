@@ -123,32 +123,54 @@ func marketplaceImage(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone) s
 	return scaleway.Image{}
 }
 
-// snapshotNamed returns the snapshot of zone called name.
-func snapshotNamed(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, name string) scaleway.Snapshot {
-	t.Helper()
-	return findSnapshot(t, srv, z, "named "+name, func(s scaleway.Snapshot) bool { return s.Name == name })
+// snapshot is a snapshot of either API, as the tests pick them: the fake
+// serves local ones on the Instance API and Block Storage ones on the
+// Block API, and images show the latter as sbs_snapshot, size 0, no name.
+type snapshot struct {
+	ID, Name   string
+	Size       uint64
+	VolumeType scaleway.VolumeType // as an image shows it
 }
 
-// findSnapshot returns the first snapshot of zone that matches.
-func findSnapshot(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, what string, match func(scaleway.Snapshot) bool) scaleway.Snapshot {
+// snapshotNamed returns the snapshot of zone called name, of either kind.
+func snapshotNamed(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, name string) snapshot {
 	t.Helper()
+	return findSnapshot(t, srv, z, "named "+name, func(s snapshot) bool { return s.Name == name })
+}
+
+// findSnapshot returns the first snapshot of zone that matches, Instance
+// snapshots first.
+func findSnapshot(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, what string, match func(snapshot) bool) snapshot {
+	t.Helper()
+	var all []snapshot
 	for _, snap := range srv.Snapshots(z) {
+		all = append(all, snapshot{snap.ID, snap.Name, snap.Size, snap.VolumeType})
+	}
+	for _, snap := range srv.BlockSnapshots(z) {
+		all = append(all, snapshot{snap.ID, snap.Name, snap.Size, scaleway.VolumeTypeSBSSnapshot})
+	}
+	for _, snap := range all {
 		if match(snap) {
 			return snap
 		}
 	}
 	t.Fatalf("no snapshot %s in %s", what, z)
-	return scaleway.Snapshot{}
+	return snapshot{}
+}
+
+// volumeOf is how an image shows snapshot as an extra volume: a Block
+// Storage snapshot with size 0 and no name, as the real API does.
+func volumeOf(snap snapshot) *scaleway.ImageVolume {
+	if snap.VolumeType == scaleway.VolumeTypeSBSSnapshot {
+		return &scaleway.ImageVolume{ID: snap.ID, VolumeType: snap.VolumeType}
+	}
+	return &scaleway.ImageVolume{ID: snap.ID, Name: snap.Name, Size: snap.Size, VolumeType: snap.VolumeType}
 }
 
 // summaryOf is how an image shows snapshot as its root volume.
-func summaryOf(snap scaleway.Snapshot) *scaleway.VolumeSummary {
-	return &scaleway.VolumeSummary{ID: snap.ID, Name: snap.Name, Size: snap.Size, VolumeType: snap.VolumeType}
-}
-
-// volumeOf is how an image shows snapshot as an extra volume.
-func volumeOf(snap scaleway.Snapshot) *scaleway.ImageVolume {
-	return &scaleway.ImageVolume{ID: snap.ID, Name: snap.Name, Size: snap.Size, VolumeType: snap.VolumeType}
+func summaryOf(snap snapshot) *scaleway.VolumeSummary {
+	v := volumeOf(snap)
+	return &scaleway.VolumeSummary{ID: v.ID, Name: v.Name, Size: v.Size, VolumeType: v.VolumeType}
 }
 
 // jsonOf encodes v; comparing encodings compares images field by field
@@ -443,7 +465,7 @@ func TestFakeGetImage(t *testing.T) {
 		if len(img.ExtraVolumes) != 1 || jsonOf(t, img.ExtraVolumes["1"]) != jsonOf(t, volumeOf(data)) {
 			t.Errorf("extra volumes = %s, want {1: snap-db-data}", jsonOf(t, img.ExtraVolumes))
 		}
-		if !scaleway.IsUUID(img.FromServer) || img.State != scaleway.ImageStateAvailable || img.Arch != scaleway.ArchX86_64 ||
+		if img.FromServer == nil || !scaleway.IsUUID(*img.FromServer) || img.State != scaleway.ImageStateAvailable || img.Arch != scaleway.ArchX86_64 ||
 			img.Organization != scalewaytest.DefaultOrganizationID || img.Project != scalewaytest.DefaultProjectID || img.Public ||
 			!slices.Equal(img.Tags, []string{"db", "prod"}) || img.CreationDate == nil || img.DefaultBootscript != nil {
 			t.Errorf("image = %s", jsonOf(t, img))
@@ -461,21 +483,21 @@ func TestFakeCreateImage(t *testing.T) {
 	tests := []struct {
 		name        string
 		zone        scaleway.Zone
-		req         func(snap func(name string) scaleway.Snapshot) *scaleway.CreateImageRequest
+		req         func(snap func(name string) snapshot) *scaleway.CreateImageRequest
 		wantOrg     string
 		wantProject string
 		wantExtras  []string // snapshot names at positions 1, 2, ...
 	}{
 		{
 			name: "root volume only", zone: zone,
-			req: func(snap func(string) scaleway.Snapshot) *scaleway.CreateImageRequest {
+			req: func(snap func(string) snapshot) *scaleway.CreateImageRequest {
 				return &scaleway.CreateImageRequest{Name: "web-v2", RootVolume: snap("snap-web-root").ID, Arch: scaleway.ArchX86_64, Project: ptr(scalewaytest.DefaultProjectID)}
 			},
 			wantOrg: scalewaytest.DefaultOrganizationID, wantProject: scalewaytest.DefaultProjectID,
 		},
 		{
 			name: "extra volumes, tags, public, arm64, another zone", zone: "pl-waw-3",
-			req: func(snap func(string) scaleway.Snapshot) *scaleway.CreateImageRequest {
+			req: func(snap func(string) snapshot) *scaleway.CreateImageRequest {
 				return &scaleway.CreateImageRequest{
 					Name: "db-v2", RootVolume: snap("snap-db-root").ID, Arch: scaleway.ArchArm64,
 					ExtraVolumes: map[string]*scaleway.VolumeTemplate{"1": {ID: snap("snap-db-data").ID}, "2": {ID: snap("snap-spare").ID}},
@@ -487,21 +509,21 @@ func TestFakeCreateImage(t *testing.T) {
 		},
 		{
 			name: "default organization means the default project", zone: zone,
-			req: func(snap func(string) scaleway.Snapshot) *scaleway.CreateImageRequest {
+			req: func(snap func(string) snapshot) *scaleway.CreateImageRequest {
 				return &scaleway.CreateImageRequest{Name: "by-org", RootVolume: snap("snap-ci-root").ID, Arch: scaleway.ArchArm, Organization: ptr(scalewaytest.DefaultOrganizationID)}
 			},
 			wantOrg: scalewaytest.DefaultOrganizationID, wantProject: scalewaytest.DefaultProjectID,
 		},
 		{
 			name: "another organization is its own default project", zone: zone,
-			req: func(snap func(string) scaleway.Snapshot) *scaleway.CreateImageRequest {
+			req: func(snap func(string) snapshot) *scaleway.CreateImageRequest {
 				return &scaleway.CreateImageRequest{Name: "other-org", RootVolume: snap("snap-spare").ID, Arch: scaleway.ArchX86_64, Organization: ptr(otherOrg)}
 			},
 			wantOrg: otherOrg, wantProject: otherOrg,
 		},
 		{
 			name: "another project of the caller's organization", zone: zone,
-			req: func(snap func(string) scaleway.Snapshot) *scaleway.CreateImageRequest {
+			req: func(snap func(string) snapshot) *scaleway.CreateImageRequest {
 				return &scaleway.CreateImageRequest{Name: "other-project", RootVolume: snap("snap-spare").ID, Arch: scaleway.ArchX86_64, Project: ptr(otherProject)}
 			},
 			wantOrg: scalewaytest.DefaultOrganizationID, wantProject: otherProject,
@@ -513,7 +535,7 @@ func TestFakeCreateImage(t *testing.T) {
 			clock := newTestClock()
 			srv := startFake(t, scalewaytest.Options{Clock: clock.Now})
 			c := newClient(t, srv)
-			snap := func(name string) scaleway.Snapshot { return snapshotNamed(t, srv, tt.zone, name) }
+			snap := func(name string) snapshot { return snapshotNamed(t, srv, tt.zone, name) }
 			req := tt.req(snap)
 			before := len(srv.Images(tt.zone))
 
@@ -537,7 +559,7 @@ func TestFakeCreateImage(t *testing.T) {
 				ID: img.ID, Name: req.Name, Organization: tt.wantOrg, Project: tt.wantProject,
 				RootVolume: summaryOf(snapshotByID(t, srv, tt.zone, req.RootVolume)), ExtraVolumes: extras,
 				Public: req.Public != nil && *req.Public, Arch: req.Arch, CreationDate: &created, ModificationDate: &created,
-				FromServer: "", State: scaleway.ImageStateAvailable, Tags: append([]string{}, req.Tags...), Zone: tt.zone,
+				FromServer: ptr(""), State: scaleway.ImageStateAvailable, Tags: append([]string{}, req.Tags...), Zone: tt.zone,
 			}
 			checkSameImage(t, "created image", img, want)
 
@@ -565,9 +587,9 @@ func TestFakeCreateImage(t *testing.T) {
 	}
 }
 
-func snapshotByID(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, id string) scaleway.Snapshot {
+func snapshotByID(t testing.TB, srv *scalewaytest.Server, z scaleway.Zone, id string) snapshot {
 	t.Helper()
-	return findSnapshot(t, srv, z, id, func(s scaleway.Snapshot) bool { return s.ID == id })
+	return findSnapshot(t, srv, z, id, func(s snapshot) bool { return s.ID == id })
 }
 
 func TestFakeSetImage(t *testing.T) {
@@ -575,36 +597,39 @@ func TestFakeSetImage(t *testing.T) {
 
 	tests := []struct {
 		name   string
-		update func(snap func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest
-		change func(img *scaleway.Image, snap func(string) scaleway.Snapshot)
+		update func(snap func(string) snapshot) *scaleway.UpdateImageRequest
+		change func(img *scaleway.Image, snap func(string) snapshot)
+		// moves says whether the modification date moves: as recorded,
+		// only when the name, public, tags (or, a guess, arch) change.
+		moves bool
 	}{
 		{
-			name: "rename and retag keeps the rest",
-			update: func(func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			name: "rename and retag keeps the rest", moves: true,
+			update: func(func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{Name: ptr("postgres-17"), Tags: &[]string{"db", "prod", "v17"}}
 			},
-			change: func(img *scaleway.Image, _ func(string) scaleway.Snapshot) {
+			change: func(img *scaleway.Image, _ func(string) snapshot) {
 				img.Name, img.Tags = "postgres-17", []string{"db", "prod", "v17"}
 			},
 		},
 		{
-			name: "arch, public and extra volumes",
-			update: func(snap func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			name: "arch, public and extra volumes", moves: true,
+			update: func(snap func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{Arch: scaleway.ArchArm64, Public: ptr(true), ExtraVolumes: map[string]*scaleway.VolumeImageUpdateTemplate{
 					"1": {ID: snap("snap-spare").ID}, "2": {ID: snap("snap-db-data").ID},
 				}}
 			},
-			change: func(img *scaleway.Image, snap func(string) scaleway.Snapshot) {
+			change: func(img *scaleway.Image, snap func(string) snapshot) {
 				img.Arch, img.Public = scaleway.ArchArm64, true
 				img.ExtraVolumes = map[string]*scaleway.ImageVolume{"1": volumeOf(snap("snap-spare")), "2": volumeOf(snap("snap-db-data"))}
 			},
 		},
 		{
 			name: "no change at all",
-			update: func(func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			update: func(func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{}
 			},
-			change: func(*scaleway.Image, func(string) scaleway.Snapshot) {},
+			change: func(*scaleway.Image, func(string) snapshot) {},
 		},
 	}
 	for _, tt := range tests {
@@ -613,7 +638,7 @@ func TestFakeSetImage(t *testing.T) {
 			clock := newTestClock()
 			srv := startFake(t, scalewaytest.Options{Clock: clock.Now})
 			c := newClient(t, srv)
-			snap := func(name string) scaleway.Snapshot { return snapshotNamed(t, srv, zone, name) }
+			snap := func(name string) snapshot { return snapshotNamed(t, srv, zone, name) }
 			id := imageNamed(t, srv, zone, "postgres-16").ID
 
 			current, _, err := c.GetImage(t.Context(), zone, id)
@@ -623,8 +648,10 @@ func TestFakeSetImage(t *testing.T) {
 			want := *current
 			tt.change(&want, snap)
 			clock.Advance(time.Hour)
-			modified := scaleway.NewTimestamp(clock.Now())
-			want.ModificationDate = &modified
+			if tt.moves {
+				modified := scaleway.NewTimestamp(clock.Now())
+				want.ModificationDate = &modified
+			}
 
 			req := scaleway.SetImageRequestFrom(current)
 			req.Apply(tt.update(snap))
@@ -634,8 +661,8 @@ func TestFakeSetImage(t *testing.T) {
 			}
 			checkResponse(t, resp, http.StatusOK, 1)
 			checkSameImage(t, "replaced image", got, &want)
-			if !got.ModificationDate.After(current.ModificationDate.Time) || !got.CreationDate.Equal(current.CreationDate.Time) {
-				t.Errorf("dates: created %v -> %v, modified %v -> %v", current.CreationDate, got.CreationDate, current.ModificationDate, got.ModificationDate)
+			if got.ModificationDate.After(current.ModificationDate.Time) != tt.moves || !got.CreationDate.Equal(current.CreationDate.Time) {
+				t.Errorf("dates: created %v -> %v, modified %v -> %v (should move: %v)", current.CreationDate, got.CreationDate, current.ModificationDate, got.ModificationDate, tt.moves)
 			}
 			again, _, err := c.GetImage(t.Context(), zone, id)
 			if err != nil {
@@ -647,9 +674,11 @@ func TestFakeSetImage(t *testing.T) {
 			if put.Route != scalewaytest.RouteSetImage || put.Method != http.MethodPut || put.Path != "/instance/v1/zones/fr-par-1/images/"+id {
 				t.Errorf("fake saw %s %s %s", put.Route, put.Method, put.Path)
 			}
-			wantKeys := []string{"arch", "creation_date", "extra_volumes", "from_server", "modification_date", "name", "organization", "project", "public", "root_volume", "state", "tags"}
+			// The keys every recorded PUT sent: the image as read, with
+			// zone and id, without from_server and default_bootscript.
+			wantKeys := []string{"arch", "creation_date", "extra_volumes", "id", "modification_date", "name", "organization", "project", "public", "root_volume", "state", "tags", "zone"}
 			if keys := bodyKeys(t, put.Body); !slices.Equal(keys, wantKeys) {
-				t.Errorf("PUT body keys = %q, want the whole image %q", keys, wantKeys)
+				t.Errorf("PUT body keys = %q, want the whole image as recorded %q", keys, wantKeys)
 			}
 		})
 	}
@@ -687,6 +716,9 @@ func TestFakeSetImage(t *testing.T) {
 		if keys := bodyKeys(t, put.Body); slices.Contains(keys, "tags") || !slices.Contains(keys, "extra_volumes") {
 			t.Errorf("PUT body %s: want no tags key and extra_volumes null", put.Body)
 		}
+		if keys := bodyKeys(t, put.Body); !slices.Contains(keys, "zone") || !slices.Contains(keys, "id") {
+			t.Errorf("PUT body %s: want the path's zone and id filled in", put.Body)
+		}
 	})
 }
 
@@ -694,80 +726,85 @@ func TestFakeUpdateImage(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name     string
-		req      func(snap func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest
-		change   func(img *scaleway.Image, snap func(string) scaleway.Snapshot)
+		req      func(snap func(string) snapshot) *scaleway.UpdateImageRequest
+		change   func(img *scaleway.Image, snap func(string) snapshot)
 		wantKeys []string // keys of the PATCH body: only what is set is sent
+		// still says that the modification date does not move: recorded
+		// for an extra_volumes change and a no-op PATCH.
+		still bool
 	}{
 		{
 			name: "name",
-			req: func(func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			req: func(func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{Name: ptr("postgres-17")}
 			},
-			change:   func(img *scaleway.Image, _ func(string) scaleway.Snapshot) { img.Name = "postgres-17" },
+			change:   func(img *scaleway.Image, _ func(string) snapshot) { img.Name = "postgres-17" },
 			wantKeys: []string{"name"},
 		},
 		{
 			name: "arch",
-			req: func(func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			req: func(func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{Arch: scaleway.ArchArm64}
 			},
-			change:   func(img *scaleway.Image, _ func(string) scaleway.Snapshot) { img.Arch = scaleway.ArchArm64 },
+			change:   func(img *scaleway.Image, _ func(string) snapshot) { img.Arch = scaleway.ArchArm64 },
 			wantKeys: []string{"arch"},
 		},
 		{
 			name: "tags",
-			req: func(func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			req: func(func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{Tags: &[]string{"legacy"}}
 			},
-			change:   func(img *scaleway.Image, _ func(string) scaleway.Snapshot) { img.Tags = []string{"legacy"} },
+			change:   func(img *scaleway.Image, _ func(string) snapshot) { img.Tags = []string{"legacy"} },
 			wantKeys: []string{"tags"},
 		},
 		{
 			name: "empty tags clear them",
-			req: func(func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			req: func(func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{Tags: &[]string{}}
 			},
-			change:   func(img *scaleway.Image, _ func(string) scaleway.Snapshot) { img.Tags = []string{} },
+			change:   func(img *scaleway.Image, _ func(string) snapshot) { img.Tags = []string{} },
 			wantKeys: []string{"tags"},
 		},
 		{
 			name: "public",
-			req: func(func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			req: func(func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{Public: ptr(true)}
 			},
-			change:   func(img *scaleway.Image, _ func(string) scaleway.Snapshot) { img.Public = true },
+			change:   func(img *scaleway.Image, _ func(string) snapshot) { img.Public = true },
 			wantKeys: []string{"public"},
 		},
 		{
 			name: "extra volumes replace the whole map",
-			req: func(snap func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			req: func(snap func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{ExtraVolumes: map[string]*scaleway.VolumeImageUpdateTemplate{"1": {ID: snap("snap-spare").ID}, "2": {ID: snap("snap-web-root").ID}}}
 			},
-			change: func(img *scaleway.Image, snap func(string) scaleway.Snapshot) {
+			change: func(img *scaleway.Image, snap func(string) snapshot) {
 				img.ExtraVolumes = map[string]*scaleway.ImageVolume{"1": volumeOf(snap("snap-spare")), "2": volumeOf(snap("snap-web-root"))}
 			},
 			wantKeys: []string{"extra_volumes"},
+			still:    true,
 		},
 		{
 			name: "everything at once",
-			req: func(snap func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			req: func(snap func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{
 					Name: ptr("pg"), Arch: scaleway.ArchArm, Tags: &[]string{"a", "b"}, Public: ptr(true),
 					ExtraVolumes: map[string]*scaleway.VolumeImageUpdateTemplate{"1": {ID: snap("snap-db-data").ID}},
 				}
 			},
-			change: func(img *scaleway.Image, _ func(string) scaleway.Snapshot) {
+			change: func(img *scaleway.Image, _ func(string) snapshot) {
 				img.Name, img.Arch, img.Tags, img.Public = "pg", scaleway.ArchArm, []string{"a", "b"}, true
 			},
 			wantKeys: []string{"arch", "extra_volumes", "name", "public", "tags"},
 		},
 		{
-			name: "empty body changes only the modification date",
-			req: func(func(string) scaleway.Snapshot) *scaleway.UpdateImageRequest {
+			name: "empty body changes nothing",
+			req: func(func(string) snapshot) *scaleway.UpdateImageRequest {
 				return &scaleway.UpdateImageRequest{}
 			},
-			change:   func(*scaleway.Image, func(string) scaleway.Snapshot) {},
+			change:   func(*scaleway.Image, func(string) snapshot) {},
 			wantKeys: []string{},
+			still:    true,
 		},
 	}
 	for _, tt := range tests {
@@ -776,7 +813,7 @@ func TestFakeUpdateImage(t *testing.T) {
 			clock := newTestClock()
 			srv := startFake(t, scalewaytest.Options{Clock: clock.Now})
 			c := newClient(t, srv)
-			snap := func(name string) scaleway.Snapshot { return snapshotNamed(t, srv, zone, name) }
+			snap := func(name string) snapshot { return snapshotNamed(t, srv, zone, name) }
 			before := imageNamed(t, srv, zone, "postgres-16")
 			clock.Advance(90 * time.Minute)
 
@@ -787,11 +824,13 @@ func TestFakeUpdateImage(t *testing.T) {
 			checkResponse(t, resp, http.StatusOK, 1)
 			want := before
 			tt.change(&want, snap)
-			modified := scaleway.NewTimestamp(clock.Now())
-			want.ModificationDate = &modified
+			if !tt.still {
+				modified := scaleway.NewTimestamp(clock.Now())
+				want.ModificationDate = &modified
+			}
 			checkSameImage(t, "updated image", got, &want)
-			if !got.ModificationDate.After(before.ModificationDate.Time) || !got.CreationDate.Equal(before.CreationDate.Time) {
-				t.Errorf("modification date %v not bumped past %v, or creation date changed", got.ModificationDate, before.ModificationDate)
+			if got.ModificationDate.After(before.ModificationDate.Time) == tt.still || !got.CreationDate.Equal(before.CreationDate.Time) {
+				t.Errorf("modification date %v -> %v (should stay: %v), or creation date changed", before.ModificationDate, got.ModificationDate, tt.still)
 			}
 			read, _, err := c.GetImage(t.Context(), zone, before.ID)
 			if err != nil {
@@ -1978,8 +2017,9 @@ func TestFakeInvalidInputIsNeverSent(t *testing.T) {
 		{"set without name", set(okID, scaleway.SetImageRequest{Arch: scaleway.ArchX86_64}), "name"},
 		{"set without arch", set(okID, scaleway.SetImageRequest{Name: "n"}), "arch"},
 		{"set tag with a control character", set(okID, scaleway.SetImageRequest{Name: "n", Arch: scaleway.ArchX86_64, Tags: &[]string{"a\x1b[31m"}}), "tags[0]"},
-		{"set root volume bad id", set(okID, scaleway.SetImageRequest{Name: "n", Arch: scaleway.ArchX86_64, RootVolume: &scaleway.VolumeSummary{ID: "x"}}), "root_volume.id"},
-		{"set from_server bad id", set(okID, scaleway.SetImageRequest{Name: "n", Arch: scaleway.ArchX86_64, FromServer: "srv"}), "from_server"},
+		{"set root volume bad id", set(okID, scaleway.SetImageRequest{Name: "n", Arch: scaleway.ArchX86_64, RootVolume: &scaleway.SetImageVolume{ID: "x"}}), "root_volume.id"},
+		{"set id of another image", set(okID, scaleway.SetImageRequest{ID: "99999999-9999-4999-8999-999999999999", Name: "n", Arch: scaleway.ArchX86_64}), "id"},
+		{"set zone of another image", set(okID, scaleway.SetImageRequest{Zone: "nl-ams-1", Name: "n", Arch: scaleway.ArchX86_64}), "zone"},
 		{"update id %2e%2e", update("%2e%2e", scaleway.UpdateImageRequest{}), "image_id"},
 		{"update empty name", update(okID, scaleway.UpdateImageRequest{Name: ptr("")}), "name"},
 		{"update arch", update(okID, scaleway.UpdateImageRequest{Arch: "sparc"}), "arch"},

@@ -2,6 +2,7 @@ package scaleway
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -32,25 +33,15 @@ func (r *ListImagesRequest) query() url.Values {
 	if r == nil {
 		return q
 	}
-	setString := func(name string, v *string) {
-		if v != nil {
-			q.Set(name, *v)
-		}
-	}
-	setString("organization", r.Organization)
-	setString("project", r.Project)
-	setString("name", r.Name)
-	setString("arch", r.Arch)
-	setString("tags", r.Tags)
+	setQuery(q, "organization", r.Organization)
+	setQuery(q, "project", r.Project)
+	setQuery(q, "name", r.Name)
+	setQuery(q, "arch", r.Arch)
+	setQuery(q, "tags", r.Tags)
 	if r.Public != nil {
 		q.Set("public", strconv.FormatBool(*r.Public))
 	}
-	if r.Page != nil {
-		q.Set("page", strconv.Itoa(int(*r.Page)))
-	}
-	if r.PerPage != nil {
-		q.Set("per_page", strconv.FormatUint(uint64(*r.PerPage), 10))
-	}
+	setPage(q, "page", r.Page, "per_page", r.PerPage)
 	return q
 }
 
@@ -112,12 +103,13 @@ func (c *Client) CreateImage(ctx context.Context, zone Zone, r *CreateImageReque
 }
 
 // SetImage replaces every property of an image (PUT). Whatever r leaves
-// empty is reset; build r with SetImageRequestFrom to keep the rest.
+// empty is reset; build r with SetImageRequestFrom to keep the rest. r's
+// zone and id, when empty, are set to the path's.
 func (c *Client) SetImage(ctx context.Context, zone Zone, id string, r *SetImageRequest) (*Image, *Response, error) {
 	if err := checkZoneAndID(zone, "id", id); err != nil {
 		return nil, nil, fmt.Errorf("replacing image: %w", err)
 	}
-	if err := r.Validate(); err != nil {
+	if err := errors.Join(r.Validate(), r.matchPath(zone, id)); err != nil {
 		return nil, nil, fmt.Errorf("replacing image: %w", err)
 	}
 	req, err := c.newRequest(http.MethodPut, imagePath(zone, id), nil, r)

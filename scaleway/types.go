@@ -2,6 +2,7 @@ package scaleway
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -66,38 +67,68 @@ var VolumeTypes = []VolumeType{VolumeTypeLSSD, VolumeTypeBSSD, VolumeTypeUnified
 // Timestamp encodes as null.
 type Timestamp struct{ time.Time }
 
-// timestampLayout is the layout of the API's timestamps; "-07:00" keeps
-// "+00:00" where RFC 3339's "Z07:00" would write "Z".
-const timestampLayout = "2006-01-02T15:04:05.000000-07:00"
+// BlockTimestamp is an RFC 3339 time as the Block API writes it:
+// microseconds and "Z" ("2025-01-21T15:00:28.960512Z"). The zero
+// BlockTimestamp encodes as null.
+type BlockTimestamp struct{ time.Time }
+
+// The layouts of the two APIs' timestamps (every recorded one has six
+// fraction digits): "-07:00" keeps the Instance API's "+00:00" where
+// "Z07:00" writes the Block API's "Z".
+const (
+	timestampLayout      = "2006-01-02T15:04:05.000000-07:00"
+	blockTimestampLayout = "2006-01-02T15:04:05.000000Z07:00"
+)
 
 // NewTimestamp returns t truncated to the API's microsecond precision.
 func NewTimestamp(t time.Time) Timestamp {
 	return Timestamp{t.Truncate(time.Microsecond)}
 }
 
-// MarshalJSON writes the API's layout, or null for the zero time.
-func (t Timestamp) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		return []byte("null"), nil
-	}
-	return []byte(`"` + t.Format(timestampLayout) + `"`), nil
+// NewBlockTimestamp returns t truncated to the API's microsecond precision.
+func NewBlockTimestamp(t time.Time) BlockTimestamp {
+	return BlockTimestamp{t.Truncate(time.Microsecond)}
+}
+
+// MarshalJSON writes the Instance API's layout, or null for the zero time.
+func (t Timestamp) MarshalJSON() ([]byte, error) { return formatTime(t.Time, timestampLayout), nil }
+
+// UnmarshalJSON accepts any RFC 3339 time, or null.
+func (t *Timestamp) UnmarshalJSON(b []byte) (err error) {
+	t.Time, err = parseTime(b)
+	return err
+}
+
+// MarshalJSON writes the Block API's layout, or null for the zero time.
+func (t BlockTimestamp) MarshalJSON() ([]byte, error) {
+	return formatTime(t.UTC(), blockTimestampLayout), nil
 }
 
 // UnmarshalJSON accepts any RFC 3339 time, or null.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
+func (t *BlockTimestamp) UnmarshalJSON(b []byte) (err error) {
+	t.Time, err = parseTime(b)
+	return err
+}
+
+func formatTime(t time.Time, layout string) []byte {
+	if t.IsZero() {
+		return []byte("null")
+	}
+	return []byte(`"` + t.Format(layout) + `"`)
+}
+
+func parseTime(b []byte) (time.Time, error) {
 	if bytes.Equal(b, []byte("null")) {
-		*t = Timestamp{}
-		return nil
+		return time.Time{}, nil
 	}
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return fmt.Errorf("timestamp %s is not a JSON string", shorten(string(b), 40))
+		return time.Time{}, fmt.Errorf("timestamp %s is not a JSON string", shorten(string(b), 40))
 	}
 	parsed, err := time.Parse(time.RFC3339Nano, string(b[1:len(b)-1]))
 	if err != nil {
-		return fmt.Errorf("parsing timestamp: %w", err)
+		return time.Time{}, fmt.Errorf("parsing timestamp: %w", err)
 	}
-	t.Time = parsed
-	return nil
+	return parsed, nil
 }
 
 // Image is an Instance image, with every field the API returns, in the
@@ -114,32 +145,35 @@ type Image struct {
 	CreationDate      *Timestamp              `json:"creation_date" jsonschema:"nullable" jsonschema_description:"When the image was created (RFC 3339)."`
 	ModificationDate  *Timestamp              `json:"modification_date" jsonschema:"nullable" jsonschema_description:"When the image was last changed (RFC 3339)."`
 	DefaultBootscript *Bootscript             `json:"default_bootscript" jsonschema:"nullable" jsonschema_description:"Deprecated; always null."`
-	FromServer        string                  `json:"from_server" jsonschema_description:"ID of the server the image was backed up from, or empty for images made from snapshots."`
+	FromServer        *string                 `json:"from_server" jsonschema:"nullable" jsonschema_description:"ID of the server the image was backed up from; empty (null before 2024) for images made from snapshots."`
 	State             ImageState              `json:"state" jsonschema_description:"Lifecycle state; only creating is transient."`
 	Tags              []string                `json:"tags" jsonschema_description:"Tags of the image."`
 	Zone              Zone                    `json:"zone" jsonschema_description:"Zone of the image."`
 }
 
 // VolumeSummary describes the snapshot behind an image's root volume; its
-// ID is the snapshot's id. Size is in bytes.
+// ID is the snapshot's id. Size is in bytes. For a Block Storage snapshot
+// (VolumeTypeSBSSnapshot) the Instance API sends size 0 and an empty name:
+// the real ones are in the Block API (Client.GetBlockSnapshot).
 type VolumeSummary struct {
 	ID         string     `json:"id" jsonschema_description:"ID of the snapshot."`
-	Name       string     `json:"name" jsonschema_description:"Name of the snapshot (empty for Block Storage snapshots)."`
-	Size       uint64     `json:"size" jsonschema_description:"Size in bytes (0 for Block Storage snapshots)."`
+	Name       string     `json:"name" jsonschema_description:"Name of the snapshot; empty for Block Storage (sbs_snapshot) snapshots."`
+	Size       uint64     `json:"size" jsonschema_description:"Size in bytes; 0 for Block Storage (sbs_snapshot) snapshots, whose size is unknown here."`
 	VolumeType VolumeType `json:"volume_type" jsonschema_description:"Type of the snapshot's volume."`
 }
 
 // ImageVolume is an entry of Image.ExtraVolumes. The API's type is the full
-// Volume, but inside images it only ever fills these four fields.
+// Volume, but inside images it only ever fills these four fields (and, as
+// for VolumeSummary, size 0 and no name for a Block Storage snapshot).
 type ImageVolume struct {
 	ID         string     `json:"id" jsonschema_description:"ID of the snapshot."`
-	Name       string     `json:"name" jsonschema_description:"Name of the snapshot."`
-	Size       uint64     `json:"size" jsonschema_description:"Size in bytes."`
+	Name       string     `json:"name" jsonschema_description:"Name of the snapshot; empty for Block Storage (sbs_snapshot) snapshots."`
+	Size       uint64     `json:"size" jsonschema_description:"Size in bytes; 0 for Block Storage (sbs_snapshot) snapshots, whose size is unknown here."`
 	VolumeType VolumeType `json:"volume_type" jsonschema_description:"Type of the snapshot's volume."`
 }
 
-// Bootscript is deprecated and always null in current responses; it is kept
-// so that a full-object PUT round-trips what the API sent.
+// Bootscript is deprecated and null in every recorded answer; it is kept so
+// that an image decodes and re-encodes as the API sent it.
 type Bootscript struct {
 	ID           string `json:"id"`
 	Title        string `json:"title,omitempty"`
@@ -198,11 +232,12 @@ type ListImagesRequest struct {
 	PerPage      *uint32
 }
 
-// ListImagesResponse is one page of images. TotalCount comes from the
-// X-Total-Count header, as the official SDKs do.
+// ListImagesResponse is one page of images. The body holds only the
+// images; TotalCount comes from the X-Total-Count header, as the official
+// SDKs do.
 type ListImagesResponse struct {
 	Images     []*Image `json:"images"`
-	TotalCount uint32   `json:"total_count"`
+	TotalCount uint32   `json:"-"`
 }
 
 // CreateImageRequest is the body of POST .../images.
@@ -217,57 +252,85 @@ type CreateImageRequest struct {
 	Public       *bool                      `json:"public,omitempty" jsonschema_description:"Whether the image is public."`
 }
 
-// SetImageRequest is the body of PUT .../images/{id}: the whole image minus
-// its id and zone. Fields that are not sent are reset by the API, which is
-// why callers should start from the current image (see SetImageRequestFrom).
+// SetImageRequest is the body of PUT .../images/{id}: the whole image as
+// real clients sent it and the API accepted it (six recorded PUTs, from
+// Scaleway's CLI and Terraform provider): with zone and id, without
+// from_server and default_bootscript, the root volume and the extra volumes
+// it keeps as read, and an extra volume known only by its snapshot id as
+// {"id"}. The generated SDK type leaves zone and id out and always sends
+// from_server; Scaleway's own Go SDK calls it "not usable". What the body
+// leaves out is reset by the API, so build it with SetImageRequestFrom.
+// Dates are sent as Go writes them ("2023-10-31T14:31:52.95343Z"), as the
+// recorded clients did; the API owns them anyway.
 type SetImageRequest struct {
-	Name              string                  `json:"name" jsonschema_description:"Name of the image."`
-	Arch              Arch                    `json:"arch" jsonschema_description:"CPU architecture the image boots on."`
-	CreationDate      *Timestamp              `json:"creation_date,omitempty" jsonschema_description:"Ignored: the server owns it."`
-	ModificationDate  *Timestamp              `json:"modification_date,omitempty" jsonschema_description:"Ignored: the server owns it."`
-	DefaultBootscript *Bootscript             `json:"default_bootscript,omitempty" jsonschema_description:"Deprecated; ignored."`
-	ExtraVolumes      map[string]*ImageVolume `json:"extra_volumes" jsonschema_description:"Additional snapshots, keyed by position; left out, none."`
-	FromServer        string                  `json:"from_server" jsonschema_description:"ID of the server the image was backed up from, or empty."`
-	Organization      string                  `json:"organization" jsonschema_description:"Organization of the image (a UUID, or empty)."`
-	Public            bool                    `json:"public" jsonschema_description:"Whether the image is public; left out, false."`
-	RootVolume        *VolumeSummary          `json:"root_volume,omitempty" jsonschema_description:"The snapshot the image boots from; left out, kept."`
-	State             ImageState              `json:"state" jsonschema_description:"State of the image."`
-	Project           string                  `json:"project" jsonschema_description:"Project of the image (a UUID, or empty)."`
-	Tags              *[]string               `json:"tags,omitempty" jsonschema_description:"Tags of the image; left out, none."`
+	Zone             Zone                       `json:"zone" jsonschema_description:"Zone of the image; the path's when left empty."`
+	ID               string                     `json:"id" jsonschema_description:"ID of the image; the path's when left empty."`
+	Name             string                     `json:"name" jsonschema_description:"Name of the image."`
+	Arch             Arch                       `json:"arch" jsonschema_description:"CPU architecture the image boots on."`
+	CreationDate     *time.Time                 `json:"creation_date,omitempty" jsonschema_description:"As read; the API owns it."`
+	ModificationDate *time.Time                 `json:"modification_date,omitempty" jsonschema_description:"As read; the API owns it."`
+	ExtraVolumes     map[string]*SetImageVolume `json:"extra_volumes" jsonschema_description:"Additional snapshots, keyed by position; left out, none."`
+	Organization     string                     `json:"organization" jsonschema_description:"Organization of the image (a UUID, or empty)."`
+	Public           bool                       `json:"public" jsonschema_description:"Whether the image is public; left out, false."`
+	RootVolume       *SetImageVolume            `json:"root_volume,omitempty" jsonschema_description:"The snapshot the image boots from; left out, kept."`
+	State            ImageState                 `json:"state" jsonschema_description:"State of the image, as read."`
+	Project          string                     `json:"project" jsonschema_description:"Project of the image (a UUID, or empty)."`
+	Tags             *[]string                  `json:"tags,omitempty" jsonschema_description:"Tags of the image; left out, none."`
 }
 
-// SetImageRequestFrom returns a PUT body that keeps every property of img.
+// SetImageVolume is a volume of a PUT body: a volume as read from the image
+// (every field, even a Block Storage snapshot's empty name and zero size),
+// or {"id"} alone for a snapshot known only by its id, whose name, size
+// and type the API fills in (it ignores a name sent here anyway).
+type SetImageVolume struct {
+	ID         string     `json:"id" jsonschema_description:"ID of the snapshot."`
+	Name       *string    `json:"name,omitempty" jsonschema_description:"Name of the snapshot, as read; ignored by the API."`
+	Size       *uint64    `json:"size,omitempty" jsonschema_description:"Size in bytes, as read."`
+	VolumeType VolumeType `json:"volume_type,omitempty" jsonschema_description:"Type of the snapshot's volume, as read."`
+}
+
+// asRead is the PUT form of a volume read from an image.
+func asRead(id, name string, size uint64, volumeType VolumeType) *SetImageVolume {
+	return &SetImageVolume{ID: id, Name: &name, Size: &size, VolumeType: volumeType}
+}
+
+// SetImageRequestFrom returns a PUT body that keeps every property of img,
+// sent back as read.
 func SetImageRequestFrom(img *Image) *SetImageRequest {
 	tags := append([]string{}, img.Tags...)
-	volumes := make(map[string]*ImageVolume, len(img.ExtraVolumes))
+	volumes := make(map[string]*SetImageVolume, len(img.ExtraVolumes))
 	for k, v := range img.ExtraVolumes {
-		copied := *v
-		volumes[k] = &copied
+		if v != nil {
+			volumes[k] = asRead(v.ID, v.Name, v.Size, v.VolumeType)
+		}
 	}
-	var root *VolumeSummary
-	if img.RootVolume != nil {
-		copied := *img.RootVolume
-		root = &copied
+	req := &SetImageRequest{
+		Zone:         img.Zone,
+		ID:           img.ID,
+		Name:         img.Name,
+		Arch:         img.Arch,
+		ExtraVolumes: volumes,
+		Organization: img.Organization,
+		Public:       img.Public,
+		State:        img.State,
+		Project:      img.Project,
+		Tags:         &tags,
 	}
-	return &SetImageRequest{
-		Name:              img.Name,
-		Arch:              img.Arch,
-		CreationDate:      img.CreationDate,
-		ModificationDate:  img.ModificationDate,
-		DefaultBootscript: img.DefaultBootscript,
-		ExtraVolumes:      volumes,
-		FromServer:        img.FromServer,
-		Organization:      img.Organization,
-		Public:            img.Public,
-		RootVolume:        root,
-		State:             img.State,
-		Project:           img.Project,
-		Tags:              &tags,
+	if rv := img.RootVolume; rv != nil {
+		req.RootVolume = asRead(rv.ID, rv.Name, rv.Size, rv.VolumeType)
 	}
+	if img.CreationDate != nil && !img.CreationDate.IsZero() {
+		req.CreationDate = &img.CreationDate.Time
+	}
+	if img.ModificationDate != nil && !img.ModificationDate.IsZero() {
+		req.ModificationDate = &img.ModificationDate.Time
+	}
+	return req
 }
 
 // Apply makes the changes of a PATCH body to a PUT body, the way the API
-// applies a PATCH to the image.
+// applies a PATCH to the image. An extra volume the image already has is
+// kept as read; any other goes as {"id"}.
 func (r *SetImageRequest) Apply(u *UpdateImageRequest) {
 	if u.Name != nil {
 		r.Name = *u.Name
@@ -283,10 +346,18 @@ func (r *SetImageRequest) Apply(u *UpdateImageRequest) {
 		r.Public = *u.Public
 	}
 	if u.ExtraVolumes != nil {
-		r.ExtraVolumes = make(map[string]*ImageVolume, len(u.ExtraVolumes))
+		read := make(map[string]*SetImageVolume, len(r.ExtraVolumes))
+		for _, v := range r.ExtraVolumes {
+			read[v.ID] = v
+		}
+		r.ExtraVolumes = make(map[string]*SetImageVolume, len(u.ExtraVolumes))
 		for key, v := range u.ExtraVolumes {
-			if v != nil {
-				r.ExtraVolumes[key] = &ImageVolume{ID: v.ID}
+			switch {
+			case v == nil:
+			case read[v.ID] != nil:
+				r.ExtraVolumes[key] = read[v.ID]
+			default:
+				r.ExtraVolumes[key] = &SetImageVolume{ID: v.ID}
 			}
 		}
 	}
@@ -302,17 +373,140 @@ type UpdateImageRequest struct {
 	Public       *bool                                 `json:"public,omitempty" jsonschema_description:"Whether the image is public."`
 }
 
-// Snapshot is the part of an Instance snapshot that image work needs.
+// SnapshotState is the state of an Instance snapshot.
+type SnapshotState string
+
+// The states of an Instance snapshot that the recordings show, and error.
+const (
+	SnapshotStateAvailable    SnapshotState = "available"
+	SnapshotStateSnapshotting SnapshotState = "snapshotting"
+	SnapshotStateExporting    SnapshotState = "exporting"
+	SnapshotStateImporting    SnapshotState = "importing"
+	SnapshotStateError        SnapshotState = "error"
+)
+
+// Snapshot is an Instance snapshot (/instance/v1/.../snapshots): a local
+// (l_ssd) snapshot, or a legacy b_ssd or unified one. Block Storage
+// snapshots are not served there; see BlockSnapshot.
 type Snapshot struct {
-	ID               string     `json:"id"`
-	Name             string     `json:"name"`
-	Organization     string     `json:"organization"`
-	Project          string     `json:"project"`
-	Tags             []string   `json:"tags"`
-	VolumeType       VolumeType `json:"volume_type"`
-	Size             uint64     `json:"size"`
-	State            string     `json:"state"`
-	CreationDate     *Timestamp `json:"creation_date"`
-	ModificationDate *Timestamp `json:"modification_date"`
-	Zone             Zone       `json:"zone"`
+	ID               string              `json:"id"`
+	Name             string              `json:"name"`
+	VolumeType       VolumeType          `json:"volume_type"`
+	CreationDate     *Timestamp          `json:"creation_date"`
+	ModificationDate *Timestamp          `json:"modification_date"`
+	Organization     string              `json:"organization"`
+	Project          string              `json:"project"`
+	Size             uint64              `json:"size"` // bytes
+	State            SnapshotState       `json:"state"`
+	BaseVolume       *SnapshotBaseVolume `json:"base_volume"` // null for an imported snapshot
+	Tags             []string            `json:"tags"`
+	Zone             Zone                `json:"zone"`
+	// ErrorDetails is null in every recorded answer; its shape is not
+	// known, so it is kept as the API sent it.
+	ErrorDetails json.RawMessage `json:"error_details"`
+}
+
+// SnapshotBaseVolume is the volume an Instance snapshot was taken from.
+type SnapshotBaseVolume struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// ListSnapshotsRequest holds the filters and page of an Instance snapshot
+// list. Nil fields are not sent.
+type ListSnapshotsRequest struct {
+	Organization *string
+	Project      *string
+	Name         *string
+	Tags         *string // comma-separated
+	BaseVolumeID *string
+	Page         *int32
+	PerPage      *uint32
+}
+
+// ListSnapshotsResponse is one page of Instance snapshots; TotalCount comes
+// from X-Total-Count, as for images.
+type ListSnapshotsResponse struct {
+	Snapshots  []*Snapshot `json:"snapshots"`
+	TotalCount uint32      `json:"-"`
+}
+
+// BlockSnapshotStatus is the status of a Block Storage snapshot.
+type BlockSnapshotStatus string
+
+// The statuses of a Block Storage snapshot (those recorded, and the others
+// the SDKs name).
+const (
+	BlockSnapshotCreating  BlockSnapshotStatus = "creating"
+	BlockSnapshotAvailable BlockSnapshotStatus = "available"
+	BlockSnapshotInUse     BlockSnapshotStatus = "in_use" // referenced, by an image for instance
+	BlockSnapshotExporting BlockSnapshotStatus = "exporting"
+	BlockSnapshotDeleting  BlockSnapshotStatus = "deleting"
+	BlockSnapshotDeleted   BlockSnapshotStatus = "deleted"
+	BlockSnapshotLocked    BlockSnapshotStatus = "locked"
+	BlockSnapshotError     BlockSnapshotStatus = "error"
+)
+
+// BlockSnapshot is a Block Storage snapshot (/block/v1alpha1): what most
+// images are now made from. Inside an image the Instance API shows it as a
+// volume of type sbs_snapshot, size 0 and no name; its real size and name
+// are here. The Block API writes its objects unwrapped, with "Z" dates.
+type BlockSnapshot struct {
+	ID           string             `json:"id"`
+	Name         string             `json:"name"`
+	ParentVolume *BlockParentVolume `json:"parent_volume"` // null once the volume is deleted
+	Size         uint64             `json:"size"`          // bytes
+	ProjectID    string             `json:"project_id"`
+	CreatedAt    *BlockTimestamp    `json:"created_at"`
+	UpdatedAt    *BlockTimestamp    `json:"updated_at"`
+	// References are the resources that use the snapshot, such as the
+	// images made from it. A single GET always carries them; the recorded
+	// list items do not, so nil (absent) and empty are kept apart.
+	References []BlockReference    `json:"references,omitzero"`
+	Status     BlockSnapshotStatus `json:"status"`
+	Tags       []string            `json:"tags"`
+	Class      string              `json:"class"` // "sbs"
+	Zone       Zone                `json:"zone"`
+}
+
+// BlockParentVolume is the volume a Block Storage snapshot was taken from.
+type BlockParentVolume struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Type   string `json:"type"` // sbs_5k, sbs_15k
+	Status string `json:"status"`
+}
+
+// BlockReference is a resource that uses a Block Storage snapshot.
+type BlockReference struct {
+	ID                  string          `json:"id"`
+	ProductResourceType string          `json:"product_resource_type"` // instance_image for an image
+	ProductResourceID   string          `json:"product_resource_id"`
+	CreatedAt           *BlockTimestamp `json:"created_at"`
+	Type                string          `json:"type"`   // link
+	Status              string          `json:"status"` // attached
+}
+
+// ReferenceTypeImage is the product_resource_type of an image's reference
+// to a Block Storage snapshot.
+const ReferenceTypeImage = "instance_image"
+
+// ListBlockSnapshotsRequest holds the filters and page of a Block snapshot
+// list. Nil fields are not sent.
+type ListBlockSnapshotsRequest struct {
+	ProjectID      *string
+	OrganizationID *string
+	VolumeID       *string
+	Name           *string
+	Tags           []string // any of them matches
+	OrderBy        *string  // created_at_asc (the API's default), created_at_desc, name_asc, name_desc
+	Page           *int32
+	PageSize       *uint32
+}
+
+// ListBlockSnapshotsResponse is one page of Block snapshots; unlike the
+// Instance API, the Block API counts them in the body.
+type ListBlockSnapshotsResponse struct {
+	Snapshots  []*BlockSnapshot `json:"snapshots"`
+	TotalCount uint64           `json:"total_count"`
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -117,7 +118,7 @@ func (v *VolumeTemplate) snapshotID() (string, bool) {
 	return v.ID, true
 }
 
-func (v *ImageVolume) snapshotID() (string, bool) {
+func (v *SetImageVolume) snapshotID() (string, bool) {
 	if v == nil {
 		return "", false
 	}
@@ -168,11 +169,19 @@ func (r *ListImagesRequest) Validate() error {
 	if r.Tags != nil {
 		errs = append(errs, checkText("tags", *r.Tags, MaxTags*MaxTagLength))
 	}
-	if r.Page != nil && *r.Page < 1 {
-		errs = append(errs, &ValidationError{Field: "page", Kind: KindConstraint, Value: strconv.Itoa(int(*r.Page)), Reason: "must be 1 or more"})
+	errs = append(errs, checkPage("page", r.Page, "per_page", r.PerPage))
+	return errors.Join(errs...)
+}
+
+// checkPage checks a 1-based page number and a page size of at most
+// MaxPerPage, the bounds of both the Instance and the Block API.
+func checkPage(pageField string, page *int32, sizeField string, size *uint32) error {
+	var errs []error
+	if page != nil && *page < 1 {
+		errs = append(errs, &ValidationError{Field: pageField, Kind: KindConstraint, Value: strconv.Itoa(int(*page)), Reason: "must be 1 or more"})
 	}
-	if r.PerPage != nil && (*r.PerPage < 1 || *r.PerPage > MaxPerPage) {
-		errs = append(errs, &ValidationError{Field: "per_page", Kind: KindConstraint, Value: strconv.Itoa(int(*r.PerPage)), Reason: fmt.Sprintf("must be between 1 and %d", MaxPerPage)})
+	if size != nil && (*size < 1 || *size > MaxPerPage) {
+		errs = append(errs, &ValidationError{Field: sizeField, Kind: KindConstraint, Value: strconv.Itoa(int(*size)), Reason: fmt.Sprintf("must be between 1 and %d", MaxPerPage)})
 	}
 	return errors.Join(errs...)
 }
@@ -195,9 +204,18 @@ func (r *CreateImageRequest) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Validate checks a PUT body.
+// Validate checks a PUT body. An empty zone or id is filled from the path
+// by SetImage; one that is set must be well-formed.
 func (r *SetImageRequest) Validate() error {
 	var errs []error
+	if r.Zone != "" {
+		if _, err := ParseZone(string(r.Zone)); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if r.ID != "" {
+		errs = append(errs, ValidateUUID("id", r.ID))
+	}
 	errs = append(errs, checkName("name", r.Name, true))
 	if _, err := ParseArch("arch", string(r.Arch)); err != nil {
 		errs = append(errs, err)
@@ -212,11 +230,28 @@ func (r *SetImageRequest) Validate() error {
 	if r.Project != "" {
 		errs = append(errs, ValidateUUID("project", r.Project))
 	}
-	if r.FromServer != "" {
-		errs = append(errs, ValidateUUID("from_server", r.FromServer))
-	}
 	if r.Tags != nil {
 		errs = append(errs, checkTags("tags", *r.Tags))
+	}
+	return errors.Join(errs...)
+}
+
+// matchPath fills an empty body zone and id from the path, as every
+// recorded client sent them, and refuses a body that names another image
+// than the path: the API would answer 400, or worse, apply it.
+func (r *SetImageRequest) matchPath(zone Zone, id string) error {
+	var errs []error
+	switch {
+	case r.Zone == "":
+		r.Zone = zone
+	case r.Zone != zone:
+		errs = append(errs, &ValidationError{Field: "zone", Kind: KindConstraint, Value: string(r.Zone), Reason: "in the body differs from the path's zone " + string(zone) + "; leave it out or make them equal"})
+	}
+	switch {
+	case r.ID == "":
+		r.ID = id
+	case !strings.EqualFold(r.ID, id):
+		errs = append(errs, &ValidationError{Field: "id", Kind: KindConstraint, Value: r.ID, Reason: "in the body differs from the path's id " + id + "; leave it out or make them equal"})
 	}
 	return errors.Join(errs...)
 }

@@ -58,7 +58,7 @@ func (d *Deps) createImage(ctx context.Context, c *call, in CreateImageInput) (C
 	if err != nil {
 		return CreateImageOutput{}, err
 	}
-	out := CreateImageOutput{Image: img}
+	out := CreateImageOutput{Image: newImage(img)}
 	if !in.Wait || img.State != scaleway.ImageStateCreating {
 		return out, nil
 	}
@@ -89,7 +89,7 @@ func (d *Deps) waitForImage(ctx context.Context, c *call, zone scaleway.Zone, im
 		case <-ctx.Done():
 			return CreateImageOutput{}, fmt.Errorf("waiting for image %s stopped: %w; the image exists, check it with %s", img.ID, ctx.Err(), GetImageTool)
 		case <-deadline.C:
-			return CreateImageOutput{Image: img, Waited: true, WaitTimedOut: true, WaitSeconds: seconds(time.Since(start))}, nil
+			return CreateImageOutput{Image: newImage(img), Waited: true, WaitTimedOut: true, WaitSeconds: seconds(time.Since(start))}, nil
 		case <-ticker.C:
 		}
 		current, resp, err := d.Client.GetImage(ctx, zone, img.ID)
@@ -100,7 +100,7 @@ func (d *Deps) waitForImage(ctx context.Context, c *call, zone scaleway.Zone, im
 		img = current
 		if img.State != scaleway.ImageStateCreating {
 			progress.report(ctx, time.Since(start), fmt.Sprintf("image %s is %s", img.ID, img.State))
-			return CreateImageOutput{Image: img, Waited: true, WaitSeconds: seconds(time.Since(start))}, nil
+			return CreateImageOutput{Image: newImage(img), Waited: true, WaitSeconds: seconds(time.Since(start))}, nil
 		}
 	}
 }

@@ -72,9 +72,11 @@ var (
 )
 
 // upstreamPath is every path a valid call may send: a known zone, the
-// images collection or one image named by a UUID. Anything else reaching
-// the API (a "..", an encoded slash, a control character) is a bug.
-var upstreamPath = regexp.MustCompile(`^/instance/v1/zones/[a-z]{2}-[a-z]{3}-[1-9]/images(/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$`)
+// images collection or one image named by a UUID, or one snapshot of
+// either API (read to size volumes, and after a delete). Anything else
+// reaching the API (a "..", an encoded slash, a control character) is a
+// bug.
+var upstreamPath = regexp.MustCompile(`^/(instance/v1/zones/[a-z]{2}-[a-z]{3}-[1-9]/(images|snapshots)|block/v1alpha1/zones/[a-z]{2}-[a-z]{3}-[1-9]/snapshots)(/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$`)
 
 // fuzzTool fuzzes one tool's arguments. For any JSON value it checks that
 // the call gets a result, never a protocol error or a panic turned into

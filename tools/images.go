@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
@@ -30,7 +31,12 @@ func (d *Deps) getImage(ctx context.Context, c *call, in GetImageInput) (ImageOu
 	}
 	img, resp, err := d.Client.GetImage(ctx, zone, in.ImageID)
 	c.observe(resp)
-	return ImageOutput{Image: img}, err
+	if err != nil {
+		return ImageOutput{}, err
+	}
+	view := newImage(img)
+	d.readBlockSizes(ctx, zone, view)
+	return ImageOutput{Image: view}, nil
 }
 
 // patch is the PATCH body that makes these changes.
@@ -57,12 +63,12 @@ func (d *Deps) updateImage(ctx context.Context, c *call, in UpdateImageInput) (I
 	}
 	img, resp, err := d.Client.UpdateImage(ctx, zone, in.ImageID, in.patch())
 	c.observe(resp)
-	return ImageOutput{Image: img}, err
+	return ImageOutput{Image: newImage(img)}, err
 }
 
 // setImage is PUT done safely: check the changes, read the image, apply
-// the changes to it and write the whole object back, so that nothing is
-// reset by omission.
+// the changes to it and write the whole object back as read (the shape
+// real clients sent), so that nothing is reset by omission.
 func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOutput, error) {
 	zone, err := d.zone(c, in.Zone)
 	if err != nil {
@@ -81,7 +87,7 @@ func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOu
 	req.Apply(changes)
 	img, resp, err := d.Client.SetImage(ctx, zone, in.ID, req)
 	c.observe(resp)
-	return ImageOutput{Image: img}, err
+	return ImageOutput{Image: newImage(img)}, err
 }
 
 func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (DeleteImageOutput, error) {
@@ -101,17 +107,83 @@ func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (D
 	if err != nil {
 		return DeleteImageOutput{}, err
 	}
-	snapshots := img.SnapshotIDs()
-	if snapshots == nil {
-		snapshots = []string{}
-	}
+	remaining := d.readSnapshots(ctx, zone, img)
 	message := fmt.Sprintf("Deleted image %s (%s) in %s.", img.Name, img.ID, zone)
-	if len(snapshots) > 0 {
-		message += fmt.Sprintf(" Its %d snapshot(s) still exist and are still billed: %s.", len(snapshots), strings.Join(snapshots, ", "))
+	if len(remaining) > 0 {
+		described := make([]string, len(remaining))
+		for i, snap := range remaining {
+			described[i] = snap.describe()
+		}
+		message += fmt.Sprintf(" Its %d snapshot(s) still exist and are still billed: %s. Delete those you no longer need with scw instance snapshot delete or scw block snapshot delete, by kind.",
+			len(remaining), strings.Join(described, "; "))
 	}
 	return DeleteImageOutput{
 		Deleted:            DeletedImage{ID: img.ID, Name: img.Name, Zone: string(zone)},
-		RemainingSnapshots: snapshots,
+		RemainingSnapshots: remaining,
 		Message:            message,
 	}, nil
+}
+
+// readSnapshots reads, after the delete, the snapshots the image was made
+// of, each from the API that serves it, all at once. A snapshot that
+// cannot be read is listed with the reason: the delete already happened,
+// and its result must not be lost to a failed read.
+func (d *Deps) readSnapshots(ctx context.Context, zone scaleway.Zone, img *scaleway.Image) []RemainingSnapshot {
+	kinds := map[string]string{}
+	if rv := img.RootVolume; rv != nil {
+		kinds[rv.ID] = snapshotKind(rv.VolumeType)
+	}
+	for _, v := range img.ExtraVolumes {
+		if v != nil {
+			kinds[v.ID] = snapshotKind(v.VolumeType)
+		}
+	}
+	ids := img.SnapshotIDs()
+	out := make([]RemainingSnapshot, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() { out[i] = d.readSnapshot(ctx, zone, id, kinds[id]) })
+	}
+	wg.Wait()
+	return out
+}
+
+func (d *Deps) readSnapshot(ctx context.Context, zone scaleway.Zone, id, kind string) RemainingSnapshot {
+	snap := RemainingSnapshot{ID: id, Kind: kind}
+	var size uint64
+	var err error
+	if kind == SnapshotKindBlock {
+		var block *scaleway.BlockSnapshot
+		if block, _, err = d.Client.GetBlockSnapshot(ctx, zone, id); err == nil {
+			snap.Name, size, snap.State = block.Name, block.Size, string(block.Status)
+		}
+	} else {
+		var instance *scaleway.Snapshot
+		if instance, _, err = d.Client.GetSnapshot(ctx, zone, id); err == nil {
+			snap.Name, size, snap.State = instance.Name, instance.Size, string(instance.State)
+		}
+	}
+	if err != nil {
+		snap.Error = errorText(err)
+		return snap
+	}
+	gb := float64(size) / 1e9
+	snap.SizeGB = &gb
+	return snap
+}
+
+// snapshotKind tells which API serves the snapshot behind a volume.
+func snapshotKind(volumeType scaleway.VolumeType) string {
+	if volumeType == scaleway.VolumeTypeSBSSnapshot {
+		return SnapshotKindBlock
+	}
+	return SnapshotKindInstance
+}
+
+// describe is the snapshot in a few words for the delete message.
+func (s RemainingSnapshot) describe() string {
+	if s.SizeGB == nil {
+		return fmt.Sprintf("%s (%s, size unknown)", s.ID, s.Kind)
+	}
+	return fmt.Sprintf("%s (%s, %s, %s GB)", s.ID, s.Kind, s.Name, strconv.FormatFloat(*s.SizeGB, 'f', -1, 64))
 }

@@ -13,7 +13,9 @@ import (
 // ImageColumns names the values of a compact listed image, in order. They
 // are the API's field names, except size_gb: the root volume's size in GB
 // (10^9 bytes, as Scaleway counts), which a model reads more easily than
-// 11 digits of bytes. root_volume is the root volume's snapshot id.
+// 11 digits of bytes, and null when the list does not know it (a Block
+// Storage snapshot, which the Instance API sizes 0). root_volume is the
+// root volume's snapshot id.
 //
 // A row instead of an object is the one big saving of the compact form:
 // the keys are written once per list (in the output's columns field)
@@ -35,14 +37,14 @@ type ImageItem struct {
 	State        string
 	Public       bool
 	Zone         string
-	CreationDate string // RFC 3339 at second precision; "" (null) when unknown
-	RootVolume   string // the root volume's snapshot id; "" (null) when none
-	SizeGB       float64
+	CreationDate string   // RFC 3339 at second precision; "" (null) when unknown
+	RootVolume   string   // the root volume's snapshot id; "" (null) when none
+	SizeGB       *float64 // nil (null) when unknown
 	VolumeType   string
 	Tags         []string
 
 	// Image is the whole object: set for verbose lists, nil for compact.
-	Image *scaleway.Image
+	Image *Image
 }
 
 // newImageItem shapes an API image into a list item; verbose keeps the
@@ -62,11 +64,14 @@ func newImageItem(img *scaleway.Image, verbose bool) ImageItem {
 	}
 	if rv := img.RootVolume; rv != nil {
 		item.RootVolume = rv.ID
-		item.SizeGB = float64(rv.Size) / 1e9
 		item.VolumeType = string(rv.VolumeType)
+		if !sizeUnknown(rv.VolumeType, rv.Size) {
+			gb := float64(rv.Size) / 1e9
+			item.SizeGB = &gb
+		}
 	}
 	if verbose {
-		item.Image = img
+		item.Image = newImage(img)
 	}
 	return item
 }
@@ -102,7 +107,11 @@ func (it ImageItem) appendRow(b []byte) []byte {
 	} else {
 		b = appendString(b, it.RootVolume)
 		b = append(b, ',')
-		b = strconv.AppendFloat(b, it.SizeGB, 'f', -1, 64)
+		if it.SizeGB == nil {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendFloat(b, *it.SizeGB, 'f', -1, 64)
+		}
 		b = append(b, ',')
 		b = appendString(b, it.VolumeType)
 	}

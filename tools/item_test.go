@@ -3,6 +3,7 @@ package tools
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,14 +61,26 @@ func TestImageItemRoundTrips(t *testing.T) {
 
 	verbose := newImageItem(img, true)
 	encoded, _ = json.Marshal(verbose)
-	whole, _ := json.Marshal(img)
-	if string(encoded) != string(whole) {
-		t.Errorf("verbose item %s, want the whole object %s", encoded, whole)
+	if got, want := decodeJSON(t, encoded), decodeJSON(t, mustJSON(t, img)); !reflect.DeepEqual(got, want) {
+		t.Errorf("verbose item %s, want the whole object %s", encoded, mustJSON(t, img))
 	}
+	// A Block Storage volume that the Instance API sizes 0 has no known
+	// size: null, never 0.
+	unsized := *img
+	unsized.RootVolume = &scaleway.VolumeSummary{ID: img.RootVolume.ID, VolumeType: scaleway.VolumeTypeSBSSnapshot}
+	encoded, _ = json.Marshal(newImageItem(&unsized, true))
+	if want := `"root_volume":{"id":"22edaf7b-c133-8b66-ade7-dcd1ed701b23","name":"","size":null,"volume_type":"sbs_snapshot"}`; !strings.Contains(string(encoded), want) {
+		t.Errorf("verbose item %s, want %s", encoded, want)
+	}
+	encoded, _ = json.Marshal(newImageItem(&unsized, false))
+	if want := `"22edaf7b-c133-8b66-ade7-dcd1ed701b23",null,"sbs_snapshot"`; !strings.Contains(string(encoded), want) {
+		t.Errorf("compact row %s, want size_gb null: %s", encoded, want)
+	}
+	encoded, _ = json.Marshal(verbose)
 	if err := json.Unmarshal(encoded, &decoded); err != nil {
 		t.Fatal(err)
 	}
-	if decoded.Image == nil || decoded.Image.RootVolume.Name != "root" || decoded.RootVolume != img.RootVolume.ID || decoded.SizeGB != 10.5 {
+	if decoded.Image == nil || decoded.Image.RootVolume.Name != "root" || decoded.RootVolume != img.RootVolume.ID || decoded.SizeGB == nil || *decoded.SizeGB != 10.5 {
 		t.Errorf("decoded object %+v", decoded)
 	}
 
@@ -76,4 +89,22 @@ func TestImageItemRoundTrips(t *testing.T) {
 			t.Errorf("decoding %s succeeded", bad)
 		}
 	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func decodeJSON(t *testing.T, b []byte) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

@@ -65,7 +65,7 @@ var table = []definition{
 		name:  ListImagesTool,
 		title: "List images",
 		description: "List your images (public=true: Scaleway's, e.g. Ubuntu), 20 a page; next_page is the next. zone \"all\": every zone. " +
-			"Rows follow columns; verbose: whole objects.",
+			"Rows follow columns; verbose: whole objects. A null size is not known here (Block Storage); get-instance-image reads it.",
 		readOnly: true, destructive: false, idempotent: true,
 		input: ListImagesInput{}, output: ListImagesOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListImagesTool, d.listImages) },
@@ -73,7 +73,7 @@ var table = []definition{
 	{
 		name:        CreateImageTool,
 		title:       "Create an image",
-		description: "Create an image from snapshots (root_volume, extra_volumes: snapshot ids, not volume ids). wait: block until available.",
+		description: "Create an image from snapshots (root_volume, extra_volumes: Instance or Block Storage snapshot ids, not volume ids). wait: block until available.",
 		readOnly:    false, destructive: false, idempotent: false,
 		input: CreateImageInput{}, output: CreateImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, CreateImageTool, d.createImage) },
@@ -89,7 +89,7 @@ var table = []definition{
 	{
 		name:        GetImageTool,
 		title:       "Get an image",
-		description: "Get one image with every field (volumes, tags, dates).",
+		description: "Get one image with every field (volumes, tags, dates). Block Storage volume sizes are read from the Block API; null if Scaleway will not show them (public images).",
 		readOnly:    true, destructive: false, idempotent: true,
 		input: GetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, GetImageTool, d.getImage) },
@@ -105,7 +105,7 @@ var table = []definition{
 	{
 		name:        DeleteImageTool,
 		title:       "Delete an image",
-		description: "Delete an image. Its snapshots stay, still billed; the result lists them.",
+		description: "Delete an image. Its snapshots stay, still billed; the result lists each with its kind (instance or block) and size.",
 		readOnly:    false, destructive: true, idempotent: true,
 		input: DeleteImageInput{}, output: DeleteImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, DeleteImageTool, d.deleteImage) },

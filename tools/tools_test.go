@@ -80,7 +80,7 @@ func TestListCompactByDefault(t *testing.T) {
 		}
 		if img.Public || img.Zone != "fr-par-1" || img.Name != private.Name || img.Arch != string(private.Arch) ||
 			img.State != "available" || img.RootVolume != private.RootVolume.ID || img.VolumeType != string(private.RootVolume.VolumeType) ||
-			img.SizeGB != float64(private.RootVolume.Size)/1e9 || !slices.Equal(img.Tags, private.Tags) ||
+			!sameSize(img.SizeGB, private.RootVolume) || !slices.Equal(img.Tags, private.Tags) ||
 			img.CreationDate != private.CreationDate.UTC().Format(time.RFC3339) {
 			t.Errorf("compact item %d = %+v, want the values of %+v", i, img, private)
 		}
@@ -153,7 +153,7 @@ func TestListVerboseAllPagesAndAllZones(t *testing.T) {
 	var verbose tools.ListImagesOutput
 	e.call(t, tools.ListImagesTool, `{"verbose":true,"name":"postgres"}`, &verbose)
 	img := verbose.Images[0].Image
-	if img == nil || img.Project != scalewaytest.DefaultProjectID || len(img.ExtraVolumes) != 1 || img.FromServer == "" ||
+	if img == nil || img.Project != scalewaytest.DefaultProjectID || len(img.ExtraVolumes) != 1 || img.FromServer == nil || *img.FromServer == "" ||
 		img.ModificationDate == nil || img.RootVolume == nil || img.RootVolume.Name == "" || verbose.Columns != nil {
 		t.Errorf("verbose item is not the whole object: %+v (columns %v)", img, verbose.Columns)
 	}
@@ -202,8 +202,9 @@ func TestListAllZonesReportsAFailedZone(t *testing.T) {
 func TestCreateGetUpdateSetDelete(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, setup{})
-	snaps := e.fake.Snapshots("fr-par-1")
-	root, extra := snaps[0].ID, snaps[2].ID
+	// A local snapshot to boot from, and a Block Storage one as an extra
+	// volume: the Instance API sizes the latter 0.
+	root, extra := e.fake.Snapshots("fr-par-1")[0].ID, blockSnapshotNamed(t, e.fake, "fr-par-1", "snap-archive").ID
 
 	var created tools.CreateImageOutput
 	e.call(t, tools.CreateImageTool, fmt.Sprintf(`{"root_volume":%q,"arch":"x86_64","extra_volumes":[%q],"tags":["a","b"]}`, root, extra), &created)
@@ -219,6 +220,12 @@ func TestCreateGetUpdateSetDelete(t *testing.T) {
 	e.call(t, tools.GetImageTool, fmt.Sprintf(`{"image_id":%q}`, img.ID), &got)
 	if got.Image.ID != img.ID || got.Image.Name != img.Name {
 		t.Errorf("get: %+v", got.Image)
+	}
+	if v := got.Image.ExtraVolumes["1"]; v == nil || v.Size == nil || *v.Size != 15e9 || v.Name != "snap-archive" || v.VolumeType != scaleway.VolumeTypeSBSSnapshot {
+		t.Errorf("get did not read the Block Storage volume's size and name: %+v", v)
+	}
+	if v := created.Image.ExtraVolumes["1"]; v.Size != nil || v.Name != "" {
+		t.Errorf("create shows the Block Storage volume as %+v; want size null (unknown), as the API sends no size", v)
 	}
 
 	var patched tools.ImageOutput
@@ -246,7 +253,12 @@ func TestCreateGetUpdateSetDelete(t *testing.T) {
 
 	var deleted tools.DeleteImageOutput
 	e.call(t, tools.DeleteImageTool, fmt.Sprintf(`{"image_id":%q}`, img.ID), &deleted)
-	if deleted.Deleted.ID != img.ID || !slices.Equal(deleted.RemainingSnapshots, []string{root, extra}) || !strings.Contains(deleted.Message, "still billed") {
+	wantRemaining := []tools.RemainingSnapshot{
+		{ID: root, Kind: "instance", Name: "snap-web-root", SizeGB: ptr(10.0), State: "available"},
+		{ID: extra, Kind: "block", Name: "snap-archive", SizeGB: ptr(15.0), State: "available"},
+	}
+	if deleted.Deleted.ID != img.ID || jsonOf(t, deleted.RemainingSnapshots) != jsonOf(t, wantRemaining) ||
+		!strings.Contains(deleted.Message, "still billed") || !strings.Contains(deleted.Message, extra+" (block, snap-archive, 15 GB)") {
 		t.Errorf("delete: %+v", deleted)
 	}
 	msg := e.callError(t, tools.GetImageTool, fmt.Sprintf(`{"image_id":%q}`, img.ID))
@@ -536,4 +548,36 @@ func TestCreateWaitStopsWhenCancelled(t *testing.T) {
 		}
 	}
 	t.Errorf("the server kept polling after the call was cancelled")
+}
+
+// sameSize reports whether a listed size_gb says what the API's volume
+// says: null for a Block Storage snapshot (size 0 on the Instance API),
+// the size in GB otherwise.
+func sameSize(sizeGB *float64, v *scaleway.VolumeSummary) bool {
+	if v.VolumeType == scaleway.VolumeTypeSBSSnapshot {
+		return sizeGB == nil
+	}
+	return sizeGB != nil && *sizeGB == float64(v.Size)/1e9
+}
+
+func blockSnapshotNamed(t *testing.T, f *scalewaytest.Server, zone scaleway.Zone, name string) scaleway.BlockSnapshot {
+	t.Helper()
+	for _, snap := range f.BlockSnapshots(zone) {
+		if snap.Name == name {
+			return snap
+		}
+	}
+	t.Fatalf("no block snapshot %s in %s", name, zone)
+	return scaleway.BlockSnapshot{}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func jsonOf(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

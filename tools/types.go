@@ -1,6 +1,6 @@
 package tools
 
-import "github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+
 
 // The input and output types of the six tools. Their JSON Schemas are
 // generated from these types by internal/schemagen (go generate ./...),
@@ -57,10 +57,10 @@ type CreateImageInput struct {
 
 // CreateImageOutput is the created image, and how the wait went.
 type CreateImageOutput struct {
-	Image        *scaleway.Image `json:"image"`
-	Waited       bool            `json:"waited"`
-	WaitTimedOut bool            `json:"wait_timed_out,omitempty"`
-	WaitSeconds  float64         `json:"wait_seconds,omitempty"`
+	Image        *Image  `json:"image"`
+	Waited       bool    `json:"waited"`
+	WaitTimedOut bool    `json:"wait_timed_out,omitempty"`
+	WaitSeconds  float64 `json:"wait_seconds,omitempty"`
 }
 
 // SetImageInput is the input of update-image (PUT). Absent fields keep
@@ -83,7 +83,7 @@ type ImageChanges struct {
 
 // ImageOutput is one image.
 type ImageOutput struct {
-	Image *scaleway.Image `json:"image"`
+	Image *Image `json:"image"`
 }
 
 // GetImageInput is the input of get-instance-image.
@@ -107,10 +107,28 @@ type DeleteImageInput struct {
 
 // DeleteImageOutput says what was deleted and what is left to pay for.
 type DeleteImageOutput struct {
-	Deleted            DeletedImage `json:"deleted"`
-	RemainingSnapshots []string     `json:"remaining_snapshots"`
-	Message            string       `json:"message"`
+	Deleted            DeletedImage        `json:"deleted"`
+	RemainingSnapshots []RemainingSnapshot `json:"remaining_snapshots"`
+	Message            string              `json:"message"`
 }
+
+// RemainingSnapshot is a snapshot that outlived its image, read after the
+// delete from the API that serves it.
+type RemainingSnapshot struct {
+	ID     string   `json:"id"`
+	Kind   string   `json:"kind"` // SnapshotKindInstance or SnapshotKindBlock
+	Name   string   `json:"name,omitempty"`
+	SizeGB *float64 `json:"size_gb"` // null when it could not be read
+	State  string   `json:"state,omitempty"`
+	Error  string   `json:"error,omitempty"` // why it could not be read
+}
+
+// The kinds of snapshot: which API serves it, and so which scw command
+// deletes it.
+const (
+	SnapshotKindInstance = "instance" // scw instance snapshot delete
+	SnapshotKindBlock    = "block"    // scw block snapshot delete
+)
 
 // DeletedImage identifies the image that is gone.
 type DeletedImage struct {

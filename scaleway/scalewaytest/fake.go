@@ -1,7 +1,10 @@
 // Package scalewaytest is an in-memory fake of the Scaleway Instance images
-// API: the six image routes and the read side of Instance snapshots, for the
-// ten Instance zones, with the real statuses, headers, bodies and error
-// shapes (see scaleway-images-api.md). It backs the binary's sandbox mode and
+// API: the six image routes, the read side of Instance snapshots, and Block
+// Storage snapshots (read and delete), for the ten Instance zones, with the
+// real statuses, headers, bodies and error shapes. What it answers is held
+// to the traffic recorded from the real API (testdata/recorded, tested
+// row by row); what no recording shows is marked as a guess where it is
+// written. It backs the binary's sandbox mode and
 // every test that needs "Scaleway" without an account, and it can misbehave
 // on demand (latency, random 503s, scripted faults) so that clients can be
 // tested against the failures they will meet for real.
@@ -39,6 +42,10 @@ type Options struct {
 	// ExtraImages adds that many private images to the default project,
 	// spread over the zones in turn, for benchmarks and pagination.
 	ExtraImages int
+	// Empty starts the fake with no image and no snapshot at all (not even
+	// the marketplace's): tests that replay recorded traffic add the world
+	// they need with AddImage, AddSnapshot and AddBlockSnapshot.
+	Empty bool
 
 	// Latency is added before every answer; it ends early when the client
 	// gives up (the request's context is done).
@@ -68,9 +75,12 @@ type Fake struct {
 func New(opts Options) *Fake {
 	f := &Fake{
 		opts:     opts,
-		store:    newStore(opts.ExtraImages),
+		store:    newStore(),
 		faults:   newFaults(opts.FailureRate, opts.FailureSeed),
 		requests: newRequestLog(opts.RequestLogSize),
+	}
+	if !opts.Empty {
+		seed(f.store, opts.ExtraImages)
 	}
 	f.mux = f.newMux()
 	return f
@@ -96,8 +106,28 @@ func (f *Fake) Images(zone scaleway.Zone) []scaleway.Image {
 	return f.store.listImages(zone, func(*scaleway.Image) bool { return true }, f.now())
 }
 
-// Snapshots returns the snapshots of zone, in list order: the ids a caller
-// may use as root_volume or extra volumes when creating an image there.
+// Snapshots returns the Instance snapshots of zone, in list order: ids a
+// caller may use as root_volume or extra volumes when creating an image
+// there.
 func (f *Fake) Snapshots(zone scaleway.Zone) []scaleway.Snapshot {
-	return cloneSnapshots(f.store.snapshots[zone])
+	return f.store.listSnapshots(zone, func(*scaleway.Snapshot) bool { return true })
 }
+
+// BlockSnapshots returns the zone's Block Storage snapshots that a caller
+// sees (not those behind public images), in list order: ids usable as
+// root_volume or extra volumes too.
+func (f *Fake) BlockSnapshots(zone scaleway.Zone) []scaleway.BlockSnapshot {
+	return f.store.listBlockSnapshots(zone, func(snap *scaleway.BlockSnapshot) bool { return snap.ProjectID != MarketplaceProjectID })
+}
+
+// AddImage stores img as it is (a recorded answer, say): its volumes are
+// not resolved and no Block snapshot gains a reference.
+func (f *Fake) AddImage(img scaleway.Image) { f.store.addImage(img) }
+
+// AddSnapshot stores an Instance snapshot as it is, replacing one with the
+// same id.
+func (f *Fake) AddSnapshot(snap scaleway.Snapshot) { f.store.addSnapshot(snap) }
+
+// AddBlockSnapshot stores a Block snapshot as it is, replacing one with
+// the same id.
+func (f *Fake) AddBlockSnapshot(snap scaleway.BlockSnapshot) { f.store.addBlockSnapshot(snap) }

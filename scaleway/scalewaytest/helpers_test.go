@@ -236,8 +236,21 @@ func isMarketplace(img scaleway.Image) bool {
 func createBody(srv *scalewaytest.Server, z scaleway.Zone, n int) map[string]any {
 	return map[string]any{
 		"name": "created", "arch": "x86_64", "project": scalewaytest.DefaultProjectID,
-		"root_volume": srv.Snapshots(z)[n].ID,
+		"root_volume": usableSnapshots(srv, z)[n],
 	}
+}
+
+// usableSnapshots are the ids of the snapshots of z an image can be made
+// of: the Instance API's, then the Block API's.
+func usableSnapshots(srv *scalewaytest.Server, z scaleway.Zone) []string {
+	var ids []string
+	for _, snap := range srv.Snapshots(z) {
+		ids = append(ids, snap.ID)
+	}
+	for _, snap := range srv.BlockSnapshots(z) {
+		ids = append(ids, snap.ID)
+	}
+	return ids
 }
 
 // createImage creates an image and returns it, failing unless the answer

@@ -31,12 +31,29 @@ func parseImageFilter(query url.Values, errs *argumentErrors) imageFilter {
 		arch:   query.Get("arch"),
 		public: boolArgument(query, "public", errs),
 	}
-	for _, tag := range strings.Split(query.Get("tags"), ",") {
-		if tag = strings.TrimSpace(tag); tag != "" {
-			filter.tags = append(filter.tags, tag)
+	filter.tags = commaList(query.Get("tags"))
+	return filter
+}
+
+// commaList splits a comma-separated query value, dropping empty items.
+func commaList(raw string) []string {
+	var items []string
+	for _, item := range strings.Split(raw, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			items = append(items, item)
 		}
 	}
-	return filter
+	return items
+}
+
+// hasAll reports whether have holds every one of want.
+func hasAll(have, want []string) bool {
+	for _, w := range want {
+		if !slices.Contains(have, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // matches tells whether img passes every filter; an image must carry all
@@ -50,12 +67,7 @@ func (filter imageFilter) matches(img *scaleway.Image) bool {
 		filter.public != nil && img.Public != *filter.public:
 		return false
 	}
-	for _, tag := range filter.tags {
-		if !slices.Contains(img.Tags, tag) {
-			return false
-		}
-	}
-	return true
+	return hasAll(img.Tags, filter.tags)
 }
 
 // listImages answers GET .../images. Without the public filter every image
@@ -116,13 +128,17 @@ func (f *Fake) createImage(w http.ResponseWriter, r *http.Request, zone scaleway
 	return nil
 }
 
-// setImage answers PUT .../images/{id}, a full replacement. What the body
-// leaves out is reset: tags to [], extra_volumes to {}, public to false.
-// name and arch are required, as a full image always has them. The server
-// owns id, zone, creation_date, modification_date (bumped), state and
-// from_server, and ownership never changes, so those body fields are
-// ignored; root_volume is replaced when sent and kept otherwise, since an
-// image cannot lose its root volume.
+// setImage answers PUT .../images/{id}, a full replacement. The body is
+// the image as real clients send it (recorded): with zone and id, which
+// must be the path's (400 otherwise, a guess at the answer: the recorded
+// PUTs all match). What the body leaves out is reset: tags to [],
+// extra_volumes to {}, public to false. name and arch are required, as a
+// full image always has them. The server owns creation_date,
+// modification_date, state and from_server, and ownership never changes,
+// so those body fields are ignored; a volume's name, size and type are the
+// snapshot's own whatever the body says (recorded: a name sent for an
+// extra volume is ignored). root_volume is replaced when sent and kept
+// otherwise, since an image cannot lose its root volume.
 func (f *Fake) setImage(w http.ResponseWriter, r *http.Request, zone scaleway.Zone, body []byte) *scaleway.Error {
 	id, err := pathUUID(r, "id")
 	if err != nil {
@@ -133,6 +149,12 @@ func (f *Fake) setImage(w http.ResponseWriter, r *http.Request, zone scaleway.Zo
 		return err
 	}
 	var errs argumentErrors
+	if req.Zone != "" && req.Zone != zone {
+		errs.add(badArgument("zone", "constraint", "must be the zone of the path, "+string(zone)))
+	}
+	if req.ID != "" && !strings.EqualFold(req.ID, id) {
+		errs.add(badArgument("id", "constraint", "must be the id of the path, "+id))
+	}
 	if req.Name == "" {
 		errs.add(requiredArgument("name"))
 	}
@@ -140,7 +162,7 @@ func (f *Fake) setImage(w http.ResponseWriter, r *http.Request, zone scaleway.Zo
 	if req.RootVolume != nil {
 		checkSnapshotReference("root_volume.id", req.RootVolume.ID, &errs)
 	}
-	extras := extraVolumeReferences(req.ExtraVolumes, func(v *scaleway.ImageVolume) string { return v.ID }, &errs)
+	extras := extraVolumeReferences(req.ExtraVolumes, func(v *scaleway.SetImageVolume) string { return v.ID }, &errs)
 	if err := errs.err(); err != nil {
 		return err
 	}

@@ -29,10 +29,11 @@ func TestCreateImage(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, scalewaytest.Options{})
 	snapshots := srv.Snapshots(zone)
+	block := srv.BlockSnapshots(zone)[2] // one that no image uses
 	answer := send(t, srv, http.MethodPost, imagesPath(zone), jsonBody(t, map[string]any{
 		"name": "my-image", "arch": "arm64", "project": scalewaytest.DefaultProjectID,
 		"root_volume":   snapshots[0].ID,
-		"extra_volumes": map[string]any{"1": map[string]string{"id": snapshots[2].ID}, "2": map[string]string{"id": snapshots[1].ID}},
+		"extra_volumes": map[string]any{"1": map[string]string{"id": block.ID}, "2": map[string]string{"id": snapshots[1].ID}},
 		"tags":          []string{"a", "b"}, "public": false,
 		"default_bootscript": "ignored-by-the-api",
 	})).expectStatus(t, http.StatusCreated)
@@ -42,7 +43,7 @@ func TestCreateImage(t *testing.T) {
 		t.Errorf("Location = %q, want %q", answer.header.Get("Location"), want)
 	}
 	if !scaleway.IsUUID(img.ID) || img.Name != "my-image" || img.Arch != scaleway.ArchArm64 || img.Zone != zone ||
-		img.State != scaleway.ImageStateAvailable || img.Public || img.FromServer != "" || !slices.Equal(img.Tags, []string{"a", "b"}) ||
+		img.State != scaleway.ImageStateAvailable || img.Public || img.FromServer == nil || *img.FromServer != "" || !slices.Equal(img.Tags, []string{"a", "b"}) ||
 		img.Project != scalewaytest.DefaultProjectID || img.Organization != scalewaytest.DefaultOrganizationID {
 		t.Errorf("created image = %+v", img)
 	}
@@ -50,8 +51,12 @@ func TestCreateImage(t *testing.T) {
 	if img.RootVolume == nil || *img.RootVolume != root {
 		t.Errorf("root_volume = %+v, want %+v", img.RootVolume, root)
 	}
-	for key, snap := range map[string]scaleway.Snapshot{"1": snapshots[2], "2": snapshots[1]} {
-		want := scaleway.ImageVolume{ID: snap.ID, Name: snap.Name, Size: snap.Size, VolumeType: snap.VolumeType}
+	// A Block Storage snapshot reads as sbs_snapshot, size 0, no name, as
+	// the real API writes it.
+	for key, want := range map[string]scaleway.ImageVolume{
+		"1": {ID: block.ID, VolumeType: scaleway.VolumeTypeSBSSnapshot},
+		"2": {ID: snapshots[1].ID, Name: snapshots[1].Name, Size: snapshots[1].Size, VolumeType: snapshots[1].VolumeType},
+	} {
 		if got := img.ExtraVolumes[key]; got == nil || *got != want {
 			t.Errorf("extra_volumes[%s] = %+v, want %+v", key, got, want)
 		}
@@ -201,7 +206,8 @@ func TestUpdateImage(t *testing.T) {
 	clk := newClock()
 	srv := newServer(t, scalewaytest.Options{Clock: clk.Now})
 	snapshots := srv.Snapshots(zone)
-	extra := map[string]any{"extra_volumes": map[string]any{"1": map[string]string{"id": snapshots[3].ID}, "2": map[string]string{"id": snapshots[4].ID}}}
+	block := srv.BlockSnapshots(zone)[2]
+	extra := map[string]any{"extra_volumes": map[string]any{"1": map[string]string{"id": snapshots[2].ID}, "2": map[string]string{"id": block.ID}}}
 	tests := []struct {
 		name  string
 		patch string
@@ -234,8 +240,8 @@ func TestUpdateImage(t *testing.T) {
 		}},
 		{"extra volumes replaced", jsonBody(t, extra), func(t *testing.T, _, after scaleway.Image) {
 			if got := slices.Sorted(maps.Keys(after.ExtraVolumes)); !slices.Equal(got, []string{"1", "2"}) ||
-				after.ExtraVolumes["1"].ID != snapshots[3].ID || after.ExtraVolumes["2"].ID != snapshots[4].ID ||
-				after.ExtraVolumes["2"].Name != snapshots[4].Name || after.ExtraVolumes["2"].Size != snapshots[4].Size {
+				after.ExtraVolumes["1"].ID != snapshots[2].ID || after.ExtraVolumes["1"].Name != snapshots[2].Name ||
+				after.ExtraVolumes["1"].Size != snapshots[2].Size || *after.ExtraVolumes["2"] != (scaleway.ImageVolume{ID: block.ID, VolumeType: scaleway.VolumeTypeSBSSnapshot}) {
 				t.Errorf("extra_volumes = %v", after.ExtraVolumes)
 			}
 		}},
@@ -265,18 +271,43 @@ func TestUpdateImage(t *testing.T) {
 	}
 }
 
-func TestUpdateImageBumpsModificationDate(t *testing.T) {
+// TestModificationDate holds the recorded rule: the modification date
+// moves on a rename, a public change or a tag change, not on an
+// extra_volumes change nor on a PATCH that changes nothing (an arch change
+// moving it is a guess).
+func TestModificationDate(t *testing.T) {
 	t.Parallel()
 	clk := newClock()
 	srv := newServer(t, scalewaytest.Options{Clock: clk.Now})
-	created := createImage(t, srv, createBody(srv, zone, 0))
-	if !created.CreationDate.Equal(clk.Now().Truncate(time.Microsecond)) {
-		t.Errorf("creation_date = %v, want the clock's %v", created.CreationDate, clk.Now())
+	spare := srv.Snapshots(zone)[2].ID
+	tests := []struct {
+		method, body string
+		moves        bool
+	}{
+		{http.MethodPatch, `{"name":"later"}`, true},
+		{http.MethodPatch, `{"public":true}`, true},
+		{http.MethodPatch, `{"tags":["new"]}`, true},
+		{http.MethodPatch, `{"arch":"arm64"}`, true},
+		{http.MethodPatch, `{"extra_volumes":{"1":{"id":"` + spare + `"}}}`, false},
+		{http.MethodPatch, `{"name":"created","arch":"x86_64","tags":[]}`, false},
+		{http.MethodPatch, `{}`, false},
+		{http.MethodPut, `{"name":"created","arch":"x86_64","extra_volumes":{"1":{"id":"` + spare + `"}}}`, false},
+		{http.MethodPut, `{"name":"renamed","arch":"x86_64"}`, true},
 	}
-	clk.Advance(90 * time.Second)
-	updated := imageFrom(t, send(t, srv, http.MethodPatch, imagePath(zone, created.ID), `{"name":"later"}`).expectStatus(t, http.StatusOK))
-	if !updated.ModificationDate.Equal(clk.Now().Truncate(time.Microsecond)) || !updated.CreationDate.Equal(created.CreationDate.Time) {
-		t.Errorf("dates after PATCH = %v / %v, want creation %v and modification %v", updated.CreationDate, updated.ModificationDate, created.CreationDate, clk.Now())
+	for _, tt := range tests {
+		created := createImage(t, srv, createBody(srv, zone, 0))
+		if !created.CreationDate.Equal(clk.Now().Truncate(time.Microsecond)) {
+			t.Errorf("creation_date = %v, want the clock's %v", created.CreationDate, clk.Now())
+		}
+		clk.Advance(90 * time.Second)
+		updated := imageFrom(t, send(t, srv, tt.method, imagePath(zone, created.ID), tt.body).expectStatus(t, http.StatusOK))
+		want := created.ModificationDate.Time
+		if tt.moves {
+			want = clk.Now().Truncate(time.Microsecond)
+		}
+		if !updated.ModificationDate.Equal(want) || !updated.CreationDate.Equal(created.CreationDate.Time) {
+			t.Errorf("%s %s: dates %v / %v, want creation %v and modification %v", tt.method, tt.body, updated.CreationDate, updated.ModificationDate, created.CreationDate, want)
+		}
 	}
 }
 
@@ -343,18 +374,21 @@ func TestSetImageReplacesTheWholeImage(t *testing.T) {
 
 	t.Run("old clients send the full object", func(t *testing.T) {
 		current := imageFrom(t, send(t, srv, http.MethodGet, imagePath(zone, before.ID), ""))
+		block := srv.BlockSnapshots(zone)[2]
 		full := map[string]any{
 			"id": current.ID, "zone": current.Zone, "name": "full-again", "arch": "x86_64",
 			"creation_date": "2001-01-01T00:00:00+00:00", "state": "error", "from_server": "",
 			"organization": current.Organization, "project": current.Project, "public": true,
 			"root_volume":   map[string]any{"id": snapshots[2].ID, "name": "client-side name", "size": 1, "volume_type": "l_ssd"},
-			"extra_volumes": map[string]any{"1": map[string]any{"id": snapshots[3].ID}},
+			"extra_volumes": map[string]any{"1": map[string]any{"id": block.ID, "name": "ignored", "size": 5, "volume_type": "l_ssd"}},
 			"tags":          []string{"x", "y"}, "default_bootscript": nil,
 		}
 		after := imageFrom(t, send(t, srv, http.MethodPut, imagePath(zone, before.ID), jsonBody(t, full)).expectStatus(t, http.StatusOK))
+		// A volume is the snapshot's own, whatever the body says (recorded).
 		wantRoot := scaleway.VolumeSummary{ID: snapshots[2].ID, Name: snapshots[2].Name, Size: snapshots[2].Size, VolumeType: snapshots[2].VolumeType}
+		wantExtra := scaleway.ImageVolume{ID: block.ID, VolumeType: scaleway.VolumeTypeSBSSnapshot}
 		if after.Name != "full-again" || !after.Public || !slices.Equal(after.Tags, []string{"x", "y"}) || *after.RootVolume != wantRoot ||
-			after.ExtraVolumes["1"] == nil || after.ExtraVolumes["1"].ID != snapshots[3].ID {
+			after.ExtraVolumes["1"] == nil || *after.ExtraVolumes["1"] != wantExtra {
 			t.Errorf("after full PUT = %+v", after)
 		}
 		if after.State != scaleway.ImageStateAvailable || !after.CreationDate.Equal(before.CreationDate.Time) {
@@ -373,6 +407,16 @@ func TestSetImageReplacesTheWholeImage(t *testing.T) {
 				t.Errorf("error = %+v", e)
 			}
 		}
+	})
+
+	t.Run("a body for another image", func(t *testing.T) {
+		const other = "99999999-9999-4999-8999-999999999999"
+		e := apiError(t, send(t, srv, http.MethodPut, imagePath(zone, before.ID), `{"zone":"nl-ams-1","id":"`+other+`","name":"x","arch":"x86_64"}`), http.StatusBadRequest)
+		if want := []detail{{"zone", "constraint"}, {"id", "constraint"}}; !slices.Equal(detailsOf(e), want) {
+			t.Errorf("details = %v, want %v", detailsOf(e), want)
+		}
+		upper := strings.ToUpper(before.ID)
+		send(t, srv, http.MethodPut, imagePath(zone, before.ID), `{"zone":"`+string(zone)+`","id":"`+upper+`","name":"same","arch":"x86_64"}`).expectStatus(t, http.StatusOK)
 	})
 
 	t.Run("name and arch are required", func(t *testing.T) {

@@ -19,6 +19,8 @@ func TestListImagesPagination(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, scalewaytest.Options{})
 	const base = "/instance/v1/zones/fr-par-1/images"
+	// Links are relative to the zone, with page and per_page first and the
+	// request's filters after them, as the API writes them (recorded).
 	tests := []struct {
 		name      string
 		query     string
@@ -27,17 +29,17 @@ func TestListImagesPagination(t *testing.T) {
 		wantLink  string
 	}{
 		{"single page", "", seededPerZone, seededPerZone,
-			`<` + base + `?page=1&per_page=50>; rel="last"`},
+			`</images?page=1&per_page=50&>; rel="last"`},
 		{"first of four", "?per_page=5", 5, seededPerZone,
-			`<` + base + `?page=2&per_page=5>; rel="next",<` + base + `?page=4&per_page=5>; rel="last"`},
+			`</images?page=2&per_page=5&>; rel="next",</images?page=4&per_page=5&>; rel="last"`},
 		{"middle", "?per_page=5&page=2", 5, seededPerZone,
-			`<` + base + `?page=1&per_page=5>; rel="first",<` + base + `?page=1&per_page=5>; rel="previous",<` + base + `?page=3&per_page=5>; rel="next",<` + base + `?page=4&per_page=5>; rel="last"`},
+			`</images?page=1&per_page=5&>; rel="first",</images?page=1&per_page=5&>; rel="previous",</images?page=3&per_page=5&>; rel="next",</images?page=4&per_page=5&>; rel="last"`},
 		{"last, short", "?per_page=5&page=4", 2, seededPerZone,
-			`<` + base + `?page=1&per_page=5>; rel="first",<` + base + `?page=3&per_page=5>; rel="previous",<` + base + `?page=4&per_page=5>; rel="last"`},
+			`</images?page=1&per_page=5&>; rel="first",</images?page=3&per_page=5&>; rel="previous",</images?page=4&per_page=5&>; rel="last"`},
 		{"past the end", "?per_page=5&page=9", 0, seededPerZone,
-			`<` + base + `?page=1&per_page=5>; rel="first",<` + base + `?page=4&per_page=5>; rel="previous",<` + base + `?page=4&per_page=5>; rel="last"`},
+			`</images?page=1&per_page=5&>; rel="first",</images?page=4&per_page=5&>; rel="previous",</images?page=4&per_page=5&>; rel="last"`},
 		{"filters kept in links", "?public=false&per_page=2", 2, 3,
-			`<` + base + `?page=2&per_page=2&public=false>; rel="next",<` + base + `?page=2&per_page=2&public=false>; rel="last"`},
+			`</images?page=2&per_page=2&public=false>; rel="next",</images?page=2&per_page=2&public=false>; rel="last"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

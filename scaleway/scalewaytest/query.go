@@ -11,10 +11,12 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
-// Page sizes of the Instance API's list calls.
+// Page sizes of the Instance API's list calls, and the highest page
+// number a query may ask for.
 const (
 	defaultPerPage = 50
 	maxPerPage     = 100
+	maxPage        = math.MaxInt32
 )
 
 // argumentErrors collects the details of one 400 answer, so that a caller
@@ -36,7 +38,7 @@ type pageRequest struct{ page, perPage int }
 
 func parsePage(query url.Values, errs *argumentErrors) pageRequest {
 	return pageRequest{
-		page:    intArgument(query, "page", 1, 1, math.MaxInt32, errs),
+		page:    intArgument(query, "page", 1, 1, maxPage, errs),
 		perPage: intArgument(query, "per_page", defaultPerPage, 1, maxPerPage, errs),
 	}
 }
@@ -101,16 +103,24 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, key string, items 
 }
 
 // linkHeader lists the first, previous, next and last pages (those that
-// apply) as RFC 5988 links relative to the host, keeping the caller's
-// filters. A single page has only rel="last".
+// apply) as the API writes them (recorded): relative to the zone
+// ("</images?...>"), page and per_page first, even when the request had
+// neither, then the request's other parameters as it sent them, and
+// rel="last" alone for a single page. The trailing "&" of a request
+// without filters is the API's too (recorded on other Instance lists).
 func linkHeader(u *url.URL, total int, page pageRequest) string {
 	last := max(1, (total+page.perPage-1)/page.perPage)
+	collection := u.EscapedPath()[strings.LastIndex(u.EscapedPath(), "/"):]
+	var filters []string
+	for _, pair := range strings.Split(u.RawQuery, "&") {
+		name, _, _ := strings.Cut(pair, "=")
+		if pair != "" && name != "page" && name != "per_page" {
+			filters = append(filters, pair)
+		}
+	}
 	var links []string
 	link := func(target int, rel string) {
-		query := u.Query()
-		query.Set("page", strconv.Itoa(target))
-		query.Set("per_page", strconv.Itoa(page.perPage))
-		links = append(links, fmt.Sprintf("<%s?%s>; rel=%q", u.EscapedPath(), query.Encode(), rel))
+		links = append(links, fmt.Sprintf("<%s?page=%d&per_page=%d&%s>; rel=%q", collection, target, page.perPage, strings.Join(filters, "&"), rel))
 	}
 	if page.page > 1 {
 		link(1, "first")

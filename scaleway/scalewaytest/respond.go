@@ -15,10 +15,11 @@ import (
 // compares the header for equality with it.
 const contentType = "application/json"
 
-// The resource names the API uses in error bodies.
+// The resource names the APIs use in error bodies (recorded).
 const (
-	resourceImage    = "instance_image"
-	resourceSnapshot = "instance_snapshot"
+	resourceImage         = "instance_image"
+	resourceSnapshot      = "instance_snapshot"
+	resourceBlockSnapshot = "snapshot" // the Block API's
 )
 
 // writeJSON writes body with status. Every body is built from plain types,
@@ -84,6 +85,15 @@ func quotasExceeded(resource string, quota, current int64) *scaleway.Error {
 
 func transientState(resource, id string, state scaleway.ImageState) *scaleway.Error {
 	return &scaleway.Error{StatusCode: http.StatusConflict, Type: scaleway.ErrTransientState, Message: "resource is in a transient state", Resource: resource, ResourceID: id, CurrentState: string(state)}
+}
+
+// stillInUse is the 412 of a resource something still uses; its shape is
+// the SDKs' precondition_failed, its use here a guess.
+func stillInUse(resource, id string) *scaleway.Error {
+	return &scaleway.Error{
+		StatusCode: http.StatusPreconditionFailed, Type: scaleway.ErrPreconditionFailed, Message: "resource is still in use",
+		Precondition: "resource_still_in_use", HelpMessage: resource + " " + id + " is used by an image; delete the image first",
+	}
 }
 
 // serverError is a 5xx as a gateway or a backend in trouble answers it.

@@ -23,6 +23,10 @@ const (
 	RouteDeleteImage   Route = "DeleteImage"   // DELETE /instance/v1/zones/{zone}/images/{image_id}
 	RouteListSnapshots Route = "ListSnapshots" // GET    /instance/v1/zones/{zone}/snapshots
 	RouteGetSnapshot   Route = "GetSnapshot"   // GET    /instance/v1/zones/{zone}/snapshots/{snapshot_id}
+
+	RouteListBlockSnapshots  Route = "ListBlockSnapshots"  // GET    /block/v1alpha1/zones/{zone}/snapshots
+	RouteGetBlockSnapshot    Route = "GetBlockSnapshot"    // GET    /block/v1alpha1/zones/{zone}/snapshots/{snapshot_id}
+	RouteDeleteBlockSnapshot Route = "DeleteBlockSnapshot" // DELETE /block/v1alpha1/zones/{zone}/snapshots/{snapshot_id}
 )
 
 // maxBodyBytes bounds request bodies; an image body is a few hundred bytes.
@@ -42,7 +46,7 @@ type routeSpec struct {
 
 func (f *Fake) routeTable() []routeSpec {
 	const images, image = "/instance/v1/zones/{zone}/images", "/instance/v1/zones/{zone}/images/{image_id}"
-	const snapshots = "/instance/v1/zones/{zone}/snapshots"
+	const snapshots, blockSnapshots = "/instance/v1/zones/{zone}/snapshots", "/block/v1alpha1/zones/{zone}/snapshots"
 	return []routeSpec{
 		{RouteListImages, http.MethodGet, images, false, f.listImages},
 		{RouteCreateImage, http.MethodPost, images, true, f.createImage},
@@ -52,6 +56,9 @@ func (f *Fake) routeTable() []routeSpec {
 		{RouteDeleteImage, http.MethodDelete, image, true, f.deleteImage},
 		{RouteListSnapshots, http.MethodGet, snapshots, false, f.listSnapshots},
 		{RouteGetSnapshot, http.MethodGet, snapshots + "/{snapshot_id}", false, f.getSnapshot},
+		{RouteListBlockSnapshots, http.MethodGet, blockSnapshots, false, f.listBlockSnapshots},
+		{RouteGetBlockSnapshot, http.MethodGet, blockSnapshots + "/{snapshot_id}", false, f.getBlockSnapshot},
+		{RouteDeleteBlockSnapshot, http.MethodDelete, blockSnapshots + "/{snapshot_id}", true, f.deleteBlockSnapshot},
 	}
 }
 

@@ -29,7 +29,10 @@ const (
 const gigabyte = 1_000_000_000 // Scaleway sizes are decimal bytes
 
 // marketplaceImages are published in every zone, for each of
-// marketplaceArches.
+// marketplaceArches. Like Scaleway's own (recorded), they boot from Block
+// Storage snapshots of Scaleway's project: the Instance API shows their
+// root volume as sbs_snapshot, size 0, no name, and a caller cannot read
+// those snapshots from the Block API.
 var marketplaceImages = []struct{ name, label string }{
 	{"Ubuntu 22.04 Jammy Jellyfish", "ubuntu_jammy"},
 	{"Ubuntu 24.04 Noble Numbat", "ubuntu_noble"},
@@ -42,22 +45,34 @@ var marketplaceImages = []struct{ name, label string }{
 
 var marketplaceArches = []scaleway.Arch{scaleway.ArchX86_64, scaleway.ArchArm64}
 
+// snapshotKind says which API serves a seeded snapshot.
+type snapshotKind int
+
+const (
+	instanceSnapshot snapshotKind = iota // local (l_ssd), on the Instance API
+	blockSnapshot                        // Block Storage, on the Block API
+)
+
 // projectSnapshots are the default project's snapshots in every zone, all
-// available, the ones images can be created from.
+// available, the ones images can be created from: local ones on the
+// Instance API and Block Storage ones on the Block API. Each has a volume
+// it was taken from.
 var projectSnapshots = []struct {
-	name       string
-	volumeType scaleway.VolumeType
-	size       uint64
+	name string
+	kind snapshotKind
+	size uint64
 }{
-	{"snap-web-root", scaleway.VolumeTypeLSSD, 10 * gigabyte},
-	{"snap-db-root", scaleway.VolumeTypeLSSD, 20 * gigabyte},
-	{"snap-db-data", scaleway.VolumeTypeSBSSnapshot, 20 * gigabyte},
-	{"snap-ci-root", scaleway.VolumeTypeSBSSnapshot, 10 * gigabyte},
-	{"snap-spare", scaleway.VolumeTypeLSSD, 10 * gigabyte},
+	{"snap-web-root", instanceSnapshot, 10 * gigabyte},
+	{"snap-db-root", instanceSnapshot, 20 * gigabyte},
+	{"snap-db-data", blockSnapshot, 20 * gigabyte},
+	{"snap-ci-root", blockSnapshot, 10 * gigabyte},
+	{"snap-spare", instanceSnapshot, 10 * gigabyte},
+	{"snap-archive", blockSnapshot, 15 * gigabyte},
 }
 
 // projectImages are the default project's private images in every zone,
-// built from projectSnapshots (by name).
+// built from projectSnapshots (by name). snap-spare and snap-archive are
+// left free.
 var projectImages = []struct {
 	name       string
 	arch       scaleway.Arch
@@ -79,9 +94,23 @@ var (
 	extraEpoch       = time.Date(2025, 10, 1, 8, 0, 0, 0, time.UTC)
 )
 
+// organizationOf is the organization a seeded project belongs to; any
+// other project is taken to be an organization's default project, whose
+// id is the organization's own on Scaleway.
+func organizationOf(project string) string {
+	switch project {
+	case DefaultProjectID:
+		return DefaultOrganizationID
+	case MarketplaceProjectID:
+		return MarketplaceOrganizationID
+	}
+	return project
+}
+
 // seed fills s deterministically: ids are derived from the zone and names,
 // dates from fixed epochs, so every run sees the same world. Snapshots are
-// seeded before the images that name them, so those lookups cannot fail.
+// seeded before the images that name them, and images are made the way
+// the API makes them (so their Block snapshots carry references).
 func seed(s *store, extraImages int) {
 	for _, zone := range scaleway.Zones {
 		seedMarketplace(s, zone)
@@ -89,66 +118,97 @@ func seed(s *store, extraImages int) {
 	}
 	for i := range extraImages {
 		zone := scaleway.Zones[i%len(scaleway.Zones)]
-		created := scaleway.NewTimestamp(extraEpoch.Add(time.Duration(i) * time.Second))
-		root, _ := s.rootVolume(zone, derivedID("snapshot", string(zone), projectSnapshots[0].name))
-		s.addImage(scaleway.Image{
+		created := extraEpoch.Add(time.Duration(i) * time.Second)
+		seedImage(s, zone, scaleway.Image{
 			ID: derivedID("extra-image", string(zone), strconv.Itoa(i)), Name: fmt.Sprintf("extra-image-%05d", i),
-			Organization: DefaultOrganizationID, Project: DefaultProjectID, RootVolume: root,
-			ExtraVolumes: map[string]*scaleway.ImageVolume{}, Arch: marketplaceArches[i%len(marketplaceArches)],
-			CreationDate: &created, ModificationDate: &created, State: scaleway.ImageStateAvailable,
+			Organization: DefaultOrganizationID, Project: DefaultProjectID, Arch: marketplaceArches[i%len(marketplaceArches)],
 			Tags: []string{"extra"}, Zone: zone,
-		})
+		}, seededSnapshotID(zone, projectSnapshots[0].name), nil, created)
 	}
+}
+
+func seededSnapshotID(zone scaleway.Zone, name string) string {
+	return derivedID("snapshot", string(zone), name)
+}
+
+// seedImage stores img, available since created, made of the snapshots
+// named (which exist: the seed makes them first), and links it to its
+// Block snapshots as the API would.
+func seedImage(s *store, zone scaleway.Zone, img scaleway.Image, root string, extras []string, created time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rootVolume, _ := s.volume(zone, root)
+	img.RootVolume = summary(rootVolume)
+	img.ExtraVolumes = map[string]*scaleway.ImageVolume{}
+	for i, id := range extras {
+		img.ExtraVolumes[strconv.Itoa(i+1)], _ = s.volume(zone, id)
+	}
+	at := scaleway.NewTimestamp(created)
+	img.CreationDate, img.ModificationDate, img.State = &at, &at, scaleway.ImageStateAvailable
+	if img.FromServer == nil {
+		img.FromServer = new(string)
+	}
+	s.images[zone][img.ID] = &imageRecord{image: img}
+	s.relink(zone, img.ID, nil, img.SnapshotIDs(), created)
 }
 
 func seedMarketplace(s *store, zone scaleway.Zone) {
 	n := 0
 	for _, listing := range marketplaceImages {
 		for _, arch := range marketplaceArches {
-			created := scaleway.NewTimestamp(marketplaceEpoch.Add(time.Duration(n) * time.Hour))
+			created := marketplaceEpoch.Add(time.Duration(n) * time.Hour)
 			n++
-			s.addImage(scaleway.Image{
+			root := derivedID("marketplace-snapshot", string(zone), listing.label, string(arch))
+			s.addBlockSnapshot(blockSnapshotOf(zone, root, listing.label+"_"+string(arch)+"_snapshot", MarketplaceProjectID, 10*gigabyte, created))
+			seedImage(s, zone, scaleway.Image{
 				ID: derivedID("marketplace-image", string(zone), listing.label, string(arch)), Name: listing.name,
-				Organization: MarketplaceOrganizationID, Project: MarketplaceProjectID,
-				RootVolume: &scaleway.VolumeSummary{
-					ID:   derivedID("marketplace-snapshot", string(zone), listing.label, string(arch)),
-					Name: listing.label + "_" + string(arch) + ":volume-0", Size: 10 * gigabyte, VolumeType: scaleway.VolumeTypeLSSD,
-				},
-				ExtraVolumes: map[string]*scaleway.ImageVolume{}, Public: true, Arch: arch,
-				CreationDate: &created, ModificationDate: &created, State: scaleway.ImageStateAvailable,
+				Organization: MarketplaceOrganizationID, Project: MarketplaceProjectID, Public: true, Arch: arch,
 				Tags: []string{}, Zone: zone,
-			})
+			}, root, nil, created)
 		}
 	}
 }
 
 func seedProject(s *store, zone scaleway.Zone) {
-	snapshotID := func(name string) string { return derivedID("snapshot", string(zone), name) }
 	for i, spec := range projectSnapshots {
-		created := scaleway.NewTimestamp(projectEpoch.Add(time.Duration(i) * time.Minute))
-		s.snapshots[zone] = append(s.snapshots[zone], scaleway.Snapshot{
-			ID: snapshotID(spec.name), Name: spec.name, Organization: DefaultOrganizationID, Project: DefaultProjectID,
-			Tags: []string{}, VolumeType: spec.volumeType, Size: spec.size, State: "available",
-			CreationDate: &created, ModificationDate: &created, Zone: zone,
+		created := projectEpoch.Add(time.Duration(i) * time.Minute)
+		id := seededSnapshotID(zone, spec.name)
+		if spec.kind == blockSnapshot {
+			s.addBlockSnapshot(blockSnapshotOf(zone, id, spec.name, DefaultProjectID, spec.size, created))
+			continue
+		}
+		at := scaleway.NewTimestamp(created)
+		s.addSnapshot(scaleway.Snapshot{
+			ID: id, Name: spec.name, VolumeType: scaleway.VolumeTypeLSSD, CreationDate: &at, ModificationDate: &at,
+			Organization: DefaultOrganizationID, Project: DefaultProjectID, Size: spec.size, State: scaleway.SnapshotStateAvailable,
+			BaseVolume: &scaleway.SnapshotBaseVolume{ID: derivedID("volume", string(zone), spec.name), Name: "vol-" + spec.name},
+			Tags:       []string{}, Zone: zone,
 		})
 	}
 	for i, spec := range projectImages {
-		created := scaleway.NewTimestamp(projectEpoch.Add(time.Hour + time.Duration(i)*time.Minute))
-		root, _ := s.rootVolume(zone, snapshotID(spec.root))
-		extraIDs := map[string]string{}
-		for position, name := range spec.extras {
-			extraIDs[strconv.Itoa(position+1)] = snapshotID(name)
+		var extras []string
+		for _, name := range spec.extras {
+			extras = append(extras, seededSnapshotID(zone, name))
 		}
-		extras, _ := s.extraVolumes(zone, extraIDs)
-		fromServer := ""
-		if spec.fromBackup {
-			fromServer = derivedID("server", string(zone), spec.name)
-		}
-		s.addImage(scaleway.Image{
+		img := scaleway.Image{
 			ID: derivedID("image", string(zone), spec.name), Name: spec.name,
-			Organization: DefaultOrganizationID, Project: DefaultProjectID, RootVolume: root, ExtraVolumes: extras,
-			Arch: spec.arch, CreationDate: &created, ModificationDate: &created, FromServer: fromServer,
-			State: scaleway.ImageStateAvailable, Tags: spec.tags, Zone: zone,
-		})
+			Organization: DefaultOrganizationID, Project: DefaultProjectID, Arch: spec.arch, Tags: spec.tags, Zone: zone,
+		}
+		if spec.fromBackup {
+			server := derivedID("server", string(zone), spec.name)
+			img.FromServer = &server
+		}
+		seedImage(s, zone, img, seededSnapshotID(zone, spec.root), extras, projectEpoch.Add(time.Hour+time.Duration(i)*time.Minute))
+	}
+}
+
+// blockSnapshotOf is an available Block snapshot taken from an sbs_5k
+// volume, as the recorded ones look.
+func blockSnapshotOf(zone scaleway.Zone, id, name, project string, size uint64, created time.Time) scaleway.BlockSnapshot {
+	at := scaleway.NewBlockTimestamp(created)
+	return scaleway.BlockSnapshot{
+		ID: id, Name: name, Size: size, ProjectID: project, CreatedAt: &at, UpdatedAt: &at,
+		ParentVolume: &scaleway.BlockParentVolume{ID: derivedID("volume", string(zone), name), Name: "vol-" + name, Type: "sbs_5k", Status: "available"},
+		References:   []scaleway.BlockReference{}, Status: scaleway.BlockSnapshotAvailable, Tags: []string{}, Class: "sbs", Zone: zone,
 	}
 }

@@ -18,8 +18,10 @@ func TestSeedIsDeterministic(t *testing.T) {
 		for _, z := range scaleway.Zones {
 			images, _ := json.Marshal(fake.Images(z))
 			snapshots, _ := json.Marshal(fake.Snapshots(z))
+			blocks, _ := json.Marshal(fake.BlockSnapshots(z))
 			b.Write(images)
 			b.Write(snapshots)
+			b.Write(blocks)
 		}
 		return b.String()
 	}
@@ -44,16 +46,26 @@ func TestSeedInEveryZone(t *testing.T) {
 			}
 		}
 
-		snapshots := fake.Snapshots(z)
-		types := map[scaleway.VolumeType]bool{}
-		for _, snap := range snapshots {
-			types[snap.VolumeType] = true
-			if snap.State != "available" || snap.Project != scalewaytest.DefaultProjectID || snap.Zone != z || snap.Size%1_000_000_000 != 0 || snap.Size == 0 {
-				t.Errorf("%s: snapshot %+v", z, snap)
+		// Local snapshots on the Instance API, Block Storage ones on the
+		// Block API, as the real APIs keep them apart.
+		usable := map[string]bool{}
+		for _, snap := range fake.Snapshots(z) {
+			usable[snap.ID] = true
+			if snap.VolumeType != scaleway.VolumeTypeLSSD || snap.State != "available" || snap.Project != scalewaytest.DefaultProjectID ||
+				snap.Zone != z || snap.Size%1_000_000_000 != 0 || snap.Size == 0 || snap.BaseVolume == nil {
+				t.Errorf("%s: instance snapshot %+v", z, snap)
 			}
 		}
-		if !types[scaleway.VolumeTypeLSSD] || !types[scaleway.VolumeTypeSBSSnapshot] {
-			t.Errorf("%s: snapshot types %v, want l_ssd and sbs_snapshot", z, types)
+		blocks := fake.BlockSnapshots(z)
+		for _, snap := range blocks {
+			usable[snap.ID] = true
+			if snap.Class != "sbs" || snap.ProjectID != scalewaytest.DefaultProjectID || snap.Zone != z || snap.Size%1_000_000_000 != 0 ||
+				snap.Size == 0 || snap.ParentVolume == nil || (snap.Status == scaleway.BlockSnapshotInUse) != (len(snap.References) > 0) {
+				t.Errorf("%s: block snapshot %+v", z, snap)
+			}
+		}
+		if len(fake.Snapshots(z)) == 0 || len(blocks) == 0 || !slices.ContainsFunc(blocks, func(s scaleway.BlockSnapshot) bool { return len(s.References) == 0 }) {
+			t.Errorf("%s: want local snapshots, and Block snapshots with one that no image uses", z)
 		}
 
 		private := 0
@@ -63,6 +75,11 @@ func TestSeedInEveryZone(t *testing.T) {
 			}
 			ids[img.ID] = true
 			if !isPrivate(img) {
+				// Scaleway's public images boot from its own Block Storage
+				// snapshots, which the Instance API sizes 0 (recorded).
+				if rv := img.RootVolume; rv == nil || rv.VolumeType != scaleway.VolumeTypeSBSSnapshot || rv.Size != 0 || rv.Name != "" || usable[rv.ID] {
+					t.Errorf("%s: public image %s root volume %+v", z, img.Name, rv)
+				}
 				continue
 			}
 			private++
@@ -70,7 +87,7 @@ func TestSeedInEveryZone(t *testing.T) {
 				t.Errorf("%s: private image %+v", z, img)
 			}
 			for _, id := range img.SnapshotIDs() {
-				if !slices.ContainsFunc(snapshots, func(s scaleway.Snapshot) bool { return s.ID == id }) {
+				if !usable[id] {
 					t.Errorf("%s: image %s uses snapshot %s, which is not in the zone", z, img.Name, id)
 				}
 			}

@@ -9,14 +9,15 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
-// store holds the fake's images and snapshots. Snapshots are fixed when the
-// store is seeded (the fake has no snapshot write routes), so they are read
-// without the lock; images are behind mu.
+// store holds the fake's images and the snapshots they are made of: the
+// Instance API's snapshots and the Block API's, kept apart as the two APIs
+// keep them. Everything is behind mu: image writes change Block snapshots
+// (their references), and tests may add resources at any time.
 type store struct {
-	snapshots map[scaleway.Zone][]scaleway.Snapshot
-
-	mu     sync.Mutex
-	images map[scaleway.Zone]map[string]*imageRecord
+	mu             sync.Mutex
+	images         map[scaleway.Zone]map[string]*imageRecord
+	snapshots      map[scaleway.Zone][]*scaleway.Snapshot      // in list order
+	blockSnapshots map[scaleway.Zone][]*scaleway.BlockSnapshot // in list order
 }
 
 // imageRecord is a stored image. availableAt is when a "creating" image
@@ -33,18 +34,56 @@ func (rec *imageRecord) settle(now time.Time) {
 	}
 }
 
-func newStore(extraImages int) *store {
-	s := &store{snapshots: map[scaleway.Zone][]scaleway.Snapshot{}, images: map[scaleway.Zone]map[string]*imageRecord{}}
+func newStore() *store {
+	s := &store{
+		images:         map[scaleway.Zone]map[string]*imageRecord{},
+		snapshots:      map[scaleway.Zone][]*scaleway.Snapshot{},
+		blockSnapshots: map[scaleway.Zone][]*scaleway.BlockSnapshot{},
+	}
 	for _, zone := range scaleway.Zones {
 		s.images[zone] = map[string]*imageRecord{}
 	}
-	seed(s, extraImages)
 	return s
 }
 
-// addImage stores img as available; only the seed calls it.
+// addImage stores img as given (state settled, volumes as they are): the
+// seed and tests that replay recorded answers call it.
 func (s *store) addImage(img scaleway.Image) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	img = cloneImage(img)
 	s.images[img.Zone][img.ID] = &imageRecord{image: img}
+}
+
+// addSnapshot stores an Instance snapshot as given, replacing one with the
+// same id.
+func (s *store) addSnapshot(snap scaleway.Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap = cloneSnapshot(snap)
+	s.snapshots[snap.Zone] = upsert(s.snapshots[snap.Zone], &snap, func(x *scaleway.Snapshot) string { return x.ID })
+}
+
+// addBlockSnapshot stores a Block snapshot as given, replacing one with
+// the same id.
+func (s *store) addBlockSnapshot(snap scaleway.BlockSnapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap = cloneBlockSnapshot(snap)
+	if snap.References == nil {
+		snap.References = []scaleway.BlockReference{}
+	}
+	s.blockSnapshots[snap.Zone] = upsert(s.blockSnapshots[snap.Zone], &snap, func(x *scaleway.BlockSnapshot) string { return x.ID })
+}
+
+func upsert[T any](list []*T, item *T, id func(*T) string) []*T {
+	for i, old := range list {
+		if id(old) == id(item) {
+			list[i] = item
+			return list
+		}
+	}
+	return append(list, item)
 }
 
 // listImages returns copies of the images of zone that keep selects, ordered
@@ -93,6 +132,8 @@ type newImage struct {
 // checked under the same lock as the insert, so concurrent creates cannot
 // overshoot it.
 func (s *store) createImage(zone scaleway.Zone, spec newImage, quota int, now time.Time) (scaleway.Image, *scaleway.Error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	root, err := s.rootVolume(zone, spec.rootSnapshot)
 	if err != nil {
 		return scaleway.Image{}, err
@@ -101,8 +142,6 @@ func (s *store) createImage(zone scaleway.Zone, spec newImage, quota int, now ti
 	if err != nil {
 		return scaleway.Image{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	if quota > 0 && !spec.public {
 		if current := s.privateImages(zone, spec.project); current >= quota {
 			return scaleway.Image{}, quotasExceeded("images", int64(quota), int64(current))
@@ -116,10 +155,11 @@ func (s *store) createImage(zone scaleway.Zone, spec newImage, quota int, now ti
 	img := scaleway.Image{
 		ID: newID(), Name: spec.name, Organization: spec.organization, Project: spec.project,
 		RootVolume: root, ExtraVolumes: extras, Public: spec.public, Arch: spec.arch,
-		CreationDate: &created, ModificationDate: &created, State: state,
+		CreationDate: &created, ModificationDate: &created, FromServer: new(string), State: state,
 		Tags: append([]string{}, spec.tags...), Zone: zone,
 	}
 	s.images[zone][img.ID] = &imageRecord{image: img, availableAt: spec.creatingUntil}
+	s.relink(zone, img.ID, nil, img.SnapshotIDs(), now)
 	return cloneImage(img), nil
 }
 
@@ -133,9 +173,16 @@ func (s *store) privateImages(zone scaleway.Zone, project string) int {
 	return count
 }
 
-// modifyImage applies change to a writable image (see writableImage) and
-// bumps its modification date. change works on a copy, so an error leaves
-// the image untouched.
+// modifyImage applies change to a writable image (see writableImage).
+// change works on a copy, so an error leaves the image untouched; it may
+// resolve snapshots with s.rootVolume and s.extraVolumes, the lock being
+// held. The Block snapshots the image stops or starts using are relinked.
+//
+// The modification date moves only when the name, public or tags change
+// (recorded: a rename, a public change and a tag change move it; an
+// extra_volumes change and a no-op PATCH do not). Whether an arch change
+// alone moves it is not recorded (it only ever changed together with a
+// name); the fake guesses that it does.
 func (s *store) modifyImage(zone scaleway.Zone, id string, now time.Time, change func(*scaleway.Image) *scaleway.Error) (scaleway.Image, *scaleway.Error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -147,8 +194,12 @@ func (s *store) modifyImage(zone scaleway.Zone, id string, now time.Time, change
 	if err := change(&changed); err != nil {
 		return scaleway.Image{}, err
 	}
-	modified := scaleway.NewTimestamp(now)
-	changed.ModificationDate = &modified
+	before := rec.image
+	if changed.Name != before.Name || changed.Arch != before.Arch || changed.Public != before.Public || !slices.Equal(changed.Tags, before.Tags) {
+		modified := scaleway.NewTimestamp(now)
+		changed.ModificationDate = &modified
+	}
+	s.relink(zone, id, before.SnapshotIDs(), changed.SnapshotIDs(), now)
 	rec.image = changed
 	return cloneImage(changed), nil
 }
@@ -156,9 +207,11 @@ func (s *store) modifyImage(zone scaleway.Zone, id string, now time.Time, change
 func (s *store) deleteImage(zone scaleway.Zone, id string, now time.Time) *scaleway.Error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.writableImage(zone, id, now); err != nil {
+	rec, err := s.writableImage(zone, id, now)
+	if err != nil {
 		return err
 	}
+	s.relink(zone, id, rec.image.SnapshotIDs(), nil, now)
 	delete(s.images[zone], id)
 	return nil
 }
@@ -167,7 +220,7 @@ func (s *store) deleteImage(zone scaleway.Zone, id string, now time.Time) *scale
 // Marketplace images belong to Scaleway's organization, not the caller's:
 // 403. An image still "creating" cannot be changed: 409 transient_state,
 // as the API answers for other Instance resources in transient states
-// (inferred: no recorded exchange shows an image in "creating").
+// (a guess: no recorded exchange shows an image in "creating").
 func (s *store) writableImage(zone scaleway.Zone, id string, now time.Time) (*imageRecord, *scaleway.Error) {
 	rec, ok := s.images[zone][id]
 	if !ok {
@@ -183,38 +236,175 @@ func (s *store) writableImage(zone scaleway.Zone, id string, now time.Time) (*im
 	return rec, nil
 }
 
-// snapshot finds a snapshot of zone; a snapshot of another zone is unknown
-// there, as on the real API where resources are zonal.
-func (s *store) snapshot(zone scaleway.Zone, id string) (scaleway.Snapshot, *scaleway.Error) {
+// volume is the image's view of snapshot id, which may be an Instance or a
+// Block snapshot of the zone; callers hold s.mu. The Instance API shows a
+// Block snapshot as sbs_snapshot with size 0 and no name (recorded: every
+// sbs volume of every recorded image). A snapshot of another zone, or of
+// no kind, is unknown: 404 instance_snapshot (a guess: the answer to an
+// unknown snapshot on create is not recorded).
+func (s *store) volume(zone scaleway.Zone, id string) (*scaleway.ImageVolume, *scaleway.Error) {
+	if snap := s.findSnapshot(zone, id); snap != nil {
+		return &scaleway.ImageVolume{ID: snap.ID, Name: snap.Name, Size: snap.Size, VolumeType: snap.VolumeType}, nil
+	}
+	if snap := s.findBlockSnapshot(zone, id); snap != nil {
+		return &scaleway.ImageVolume{ID: snap.ID, VolumeType: scaleway.VolumeTypeSBSSnapshot}, nil
+	}
+	return nil, notFound(resourceSnapshot, id)
+}
+
+// usableVolume is volume for a caller's image: the snapshots behind
+// Scaleway's public images are not the caller's to use, and read as
+// unknown (a guess, as for any unknown snapshot).
+func (s *store) usableVolume(zone scaleway.Zone, id string) (*scaleway.ImageVolume, *scaleway.Error) {
+	if snap := s.findBlockSnapshot(zone, id); snap != nil && snap.ProjectID == MarketplaceProjectID {
+		return nil, notFound(resourceSnapshot, id)
+	}
+	return s.volume(zone, id)
+}
+
+// rootVolume is the image's view of the snapshot it boots from; callers
+// hold s.mu.
+func (s *store) rootVolume(zone scaleway.Zone, snapshotID string) (*scaleway.VolumeSummary, *scaleway.Error) {
+	v, err := s.usableVolume(zone, snapshotID)
+	if err != nil {
+		return nil, err
+	}
+	return summary(v), nil
+}
+
+func summary(v *scaleway.ImageVolume) *scaleway.VolumeSummary {
+	return &scaleway.VolumeSummary{ID: v.ID, Name: v.Name, Size: v.Size, VolumeType: v.VolumeType}
+}
+
+// extraVolumes resolves position -> snapshot id into the image's
+// extra_volumes, reporting the first unknown snapshot in position order;
+// callers hold s.mu.
+func (s *store) extraVolumes(zone scaleway.Zone, snapshotIDs map[string]string) (map[string]*scaleway.ImageVolume, *scaleway.Error) {
+	volumes := make(map[string]*scaleway.ImageVolume, len(snapshotIDs))
+	for _, key := range scaleway.SortedVolumeKeys(snapshotIDs) {
+		v, err := s.usableVolume(zone, snapshotIDs[key])
+		if err != nil {
+			return nil, err
+		}
+		volumes[key] = v
+	}
+	return volumes, nil
+}
+
+// relink moves image's references from the Block snapshots in before to
+// those in after; callers hold s.mu. Recorded: a Block snapshot reads
+// in_use with one reference {product_resource_type instance_image, type
+// link, status attached} once an image is made of it, and available with
+// none once the image is deleted. That a PUT or PATCH relinks the same way
+// is a guess.
+func (s *store) relink(zone scaleway.Zone, image string, before, after []string, now time.Time) {
+	for _, id := range before {
+		if snap := s.findBlockSnapshot(zone, id); snap != nil && !slices.Contains(after, id) {
+			snap.References = slices.DeleteFunc(snap.References, func(ref scaleway.BlockReference) bool {
+				return ref.ProductResourceType == scaleway.ReferenceTypeImage && ref.ProductResourceID == image
+			})
+			if len(snap.References) == 0 && snap.Status == scaleway.BlockSnapshotInUse {
+				snap.Status = scaleway.BlockSnapshotAvailable
+			}
+		}
+	}
+	for _, id := range after {
+		if snap := s.findBlockSnapshot(zone, id); snap != nil && !slices.Contains(before, id) {
+			linked := scaleway.NewBlockTimestamp(now)
+			snap.References = append(snap.References, scaleway.BlockReference{
+				ID: derivedID("reference", id, image), ProductResourceType: scaleway.ReferenceTypeImage, ProductResourceID: image,
+				CreatedAt: &linked, Type: "link", Status: "attached",
+			})
+			snap.Status = scaleway.BlockSnapshotInUse
+		}
+	}
+}
+
+// findSnapshot returns the stored Instance snapshot, or nil; callers hold
+// s.mu. A snapshot of another zone is unknown here, as resources are zonal.
+func (s *store) findSnapshot(zone scaleway.Zone, id string) *scaleway.Snapshot {
 	for _, snap := range s.snapshots[zone] {
 		if snap.ID == id {
-			return snap, nil
+			return snap
 		}
+	}
+	return nil
+}
+
+// findBlockSnapshot returns the stored Block snapshot, or nil; callers
+// hold s.mu.
+func (s *store) findBlockSnapshot(zone scaleway.Zone, id string) *scaleway.BlockSnapshot {
+	for _, snap := range s.blockSnapshots[zone] {
+		if snap.ID == id {
+			return snap
+		}
+	}
+	return nil
+}
+
+// listSnapshots returns copies of the zone's Instance snapshots that keep
+// selects, in list order.
+func (s *store) listSnapshots(zone scaleway.Zone, keep func(*scaleway.Snapshot) bool) []scaleway.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []scaleway.Snapshot{}
+	for _, snap := range s.snapshots[zone] {
+		if keep(snap) {
+			out = append(out, cloneSnapshot(*snap))
+		}
+	}
+	return out
+}
+
+func (s *store) snapshot(zone scaleway.Zone, id string) (scaleway.Snapshot, *scaleway.Error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if snap := s.findSnapshot(zone, id); snap != nil {
+		return cloneSnapshot(*snap), nil
 	}
 	return scaleway.Snapshot{}, notFound(resourceSnapshot, id)
 }
 
-// rootVolume is the image's view of the snapshot it boots from.
-func (s *store) rootVolume(zone scaleway.Zone, snapshotID string) (*scaleway.VolumeSummary, *scaleway.Error) {
-	snap, err := s.snapshot(zone, snapshotID)
-	if err != nil {
-		return nil, err
+// listBlockSnapshots returns copies of the zone's Block snapshots that
+// keep selects, in list order.
+func (s *store) listBlockSnapshots(zone scaleway.Zone, keep func(*scaleway.BlockSnapshot) bool) []scaleway.BlockSnapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := []scaleway.BlockSnapshot{}
+	for _, snap := range s.blockSnapshots[zone] {
+		if keep(snap) {
+			out = append(out, cloneBlockSnapshot(*snap))
+		}
 	}
-	return &scaleway.VolumeSummary{ID: snap.ID, Name: snap.Name, Size: snap.Size, VolumeType: snap.VolumeType}, nil
+	return out
 }
 
-// extraVolumes resolves position -> snapshot id into the image's
-// extra_volumes, reporting the first unknown snapshot in position order.
-func (s *store) extraVolumes(zone scaleway.Zone, snapshotIDs map[string]string) (map[string]*scaleway.ImageVolume, *scaleway.Error) {
-	volumes := make(map[string]*scaleway.ImageVolume, len(snapshotIDs))
-	for _, key := range scaleway.SortedVolumeKeys(snapshotIDs) {
-		snap, err := s.snapshot(zone, snapshotIDs[key])
-		if err != nil {
-			return nil, err
-		}
-		volumes[key] = &scaleway.ImageVolume{ID: snap.ID, Name: snap.Name, Size: snap.Size, VolumeType: snap.VolumeType}
+func (s *store) blockSnapshot(zone scaleway.Zone, id string) (scaleway.BlockSnapshot, *scaleway.Error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if snap := s.findBlockSnapshot(zone, id); snap != nil {
+		return cloneBlockSnapshot(*snap), nil
 	}
-	return volumes, nil
+	return scaleway.BlockSnapshot{}, notFound(resourceBlockSnapshot, id)
+}
+
+// deleteBlockSnapshot removes a Block snapshot that nothing uses. Only the
+// 404 for an unknown id is recorded; the 412 for a snapshot an image still
+// uses and the 204 on success are guesses (the Go SDK decodes no answer).
+func (s *store) deleteBlockSnapshot(zone scaleway.Zone, id string) *scaleway.Error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	snap := s.findBlockSnapshot(zone, id)
+	switch {
+	case snap == nil:
+		return notFound(resourceBlockSnapshot, id)
+	case snap.ProjectID == MarketplaceProjectID:
+		return permissionsDenied(resourceBlockSnapshot, "delete")
+	case len(snap.References) > 0:
+		return stillInUse(resourceBlockSnapshot, id)
+	}
+	s.blockSnapshots[zone] = slices.DeleteFunc(s.blockSnapshots[zone], func(x *scaleway.BlockSnapshot) bool { return x.ID == id })
+	return nil
 }
 
 // cloneImage deep-copies img so that answers never share memory with the
@@ -231,13 +421,29 @@ func cloneImage(img scaleway.Image) scaleway.Image {
 	}
 	img.ExtraVolumes = volumes
 	img.Tags = append([]string{}, img.Tags...)
+	if img.FromServer != nil {
+		fromServer := *img.FromServer
+		img.FromServer = &fromServer
+	}
 	return img
 }
 
-func cloneSnapshots(snapshots []scaleway.Snapshot) []scaleway.Snapshot {
-	out := slices.Clone(snapshots)
-	for i := range out {
-		out[i].Tags = slices.Clone(out[i].Tags)
+func cloneSnapshot(snap scaleway.Snapshot) scaleway.Snapshot {
+	snap.Tags = slices.Clone(snap.Tags)
+	if snap.BaseVolume != nil {
+		base := *snap.BaseVolume
+		snap.BaseVolume = &base
 	}
-	return out
+	snap.ErrorDetails = slices.Clone(snap.ErrorDetails)
+	return snap
+}
+
+func cloneBlockSnapshot(snap scaleway.BlockSnapshot) scaleway.BlockSnapshot {
+	snap.Tags = slices.Clone(snap.Tags)
+	snap.References = slices.Clone(snap.References)
+	if snap.ParentVolume != nil {
+		parent := *snap.ParentVolume
+		snap.ParentVolume = &parent
+	}
+	return snap
 }
