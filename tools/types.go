@@ -1,7 +1,5 @@
 package tools
 
-
-
 // The input and output types of the six tools. Their JSON Schemas are
 // generated from these types by internal/schemagen (go generate ./...),
 // which also fills the enums and patterns that depend on field names
