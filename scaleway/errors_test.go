@@ -111,6 +111,13 @@ func TestDecodeError(t *testing.T) {
 			wantType: ErrQuotasExceeded, wantInMsg: []string{"quota exceeded for compute_snapshots_type_b_ssd_available_volume"},
 		},
 		{
+			// As the API has written it, capitalised: both official SDKs
+			// match it without case.
+			name: "legacy quota, capitalised", status: 403,
+			body:     `{"type":"invalid_request_error","message":"Quota exceeded for this resource."}`,
+			wantType: ErrQuotasExceeded, wantInMsg: []string{"Scaleway quota exceeded", "ask Scaleway support to raise the quota"},
+		},
+		{
 			name: "legacy unknown_resource", status: 404,
 			body:      `{"message":"Security group '7a4dd6b9-8b55-4fd5-a8c7-2d1b2b4b0a0e' not found","type":"unknown_resource"}`,
 			wantType:  ErrUnknownResource,

@@ -526,7 +526,9 @@ func TestFakeCreateImage(t *testing.T) {
 			req: func(snap func(string) snapshot) *scaleway.CreateImageRequest {
 				return &scaleway.CreateImageRequest{Name: "other-project", RootVolume: snap("snap-spare").ID, Arch: scaleway.ArchX86_64, Project: ptr(otherProject)}
 			},
-			wantOrg: scalewaytest.DefaultOrganizationID, wantProject: otherProject,
+			// Not a project the fake knows: an organization's default
+			// project, whose id is the organization's (as recorded).
+			wantOrg: otherProject, wantProject: otherProject,
 		},
 	}
 	for _, tt := range tests {

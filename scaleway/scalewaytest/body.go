@@ -88,9 +88,9 @@ type owner struct{ organization, project string }
 // parseOwner reads the one-of project/organization of a create request. The
 // deprecated organization is kept as given and the project becomes that
 // organization's default project, whose id is the organization's own on
-// Scaleway (except for the seeded default organization, whose default
-// project is DefaultProjectID). A project is taken to be in the caller's
-// organization, DefaultOrganizationID.
+// Scaleway (recorded: every recorded image's project is its organization),
+// except for the seeded default organization, whose default project is
+// DefaultProjectID. A project's organization is organizationOf's.
 func parseOwner(organization, project *string, errs *argumentErrors) owner {
 	hasOrganization := organization != nil && *organization != ""
 	hasProject := project != nil && *project != ""
@@ -101,7 +101,7 @@ func parseOwner(organization, project *string, errs *argumentErrors) owner {
 		if !scaleway.IsUUID(*project) {
 			errs.add(badArgument("project", "format", "must be a UUID"))
 		}
-		return owner{organization: DefaultOrganizationID, project: *project}
+		return owner{organization: organizationOf(*project), project: *project}
 	case hasOrganization:
 		if !scaleway.IsUUID(*organization) {
 			errs.add(badArgument("organization", "format", "must be a UUID"))

@@ -106,9 +106,9 @@ func (f *Fake) Images(zone scaleway.Zone) []scaleway.Image {
 	return f.store.listImages(zone, func(*scaleway.Image) bool { return true }, f.now())
 }
 
-// Snapshots returns the Instance snapshots of zone, in list order: ids a
-// caller may use as root_volume or extra volumes when creating an image
-// there.
+// Snapshots returns the Instance snapshots of zone, in the order they were
+// made: ids a caller may use as root_volume or extra volumes when creating
+// an image there.
 func (f *Fake) Snapshots(zone scaleway.Zone) []scaleway.Snapshot {
 	return f.store.listSnapshots(zone, func(*scaleway.Snapshot) bool { return true })
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // listSnapshots answers GET /instance/v1/.../snapshots, paginated like
-// images, with the filters the SDKs send: organization, project,
+// images, newest first, with the filters the SDKs send: organization, project,
 // base_volume_id, name (substring, any case, a guess as for images) and
 // tags (all of them, comma-separated, a guess as for images). Block
 // Storage snapshots are never listed here, as on the real API.
@@ -35,6 +35,9 @@ func (f *Fake) listSnapshots(w http.ResponseWriter, r *http.Request, zone scalew
 		}
 		return hasAll(snap.Tags, tags)
 	})
+	// Newest first, as recorded (a two-snapshot list); whether creation
+	// or modification date decides is not, the fake takes creation.
+	slices.SortStableFunc(snapshots, func(a, b scaleway.Snapshot) int { return b.CreationDate.Compare(a.CreationDate.Time) })
 	writePage(w, r, "snapshots", snapshots, page)
 	return nil
 }

@@ -20,8 +20,10 @@ const (
 func TestListSnapshots(t *testing.T) {
 	t.Parallel()
 	srv := newServer(t, scalewaytest.Options{})
+	// The API lists snapshots newest first (recorded).
 	all := srv.Snapshots(zone)
-	base := all[0].BaseVolume.ID
+	slices.Reverse(all)
+	base := all[2].BaseVolume.ID
 	tests := []struct {
 		query     string
 		wantNames []string
@@ -33,7 +35,7 @@ func TestListSnapshots(t *testing.T) {
 		{"?project=" + scalewaytest.MarketplaceProjectID, []string{}, 0},
 		{"?organization=" + scalewaytest.DefaultOrganizationID, names(all), len(all)},
 		{"?base_volume_id=" + base, []string{"snap-web-root"}, 1},
-		{"?per_page=2&page=2", names(all)[2:3], len(all)},
+		{"?per_page=2&page=2", []string{"snap-web-root"}, len(all)},
 		{"?per_page=2&page=99", []string{}, len(all)},
 	}
 	for _, tt := range tests {

@@ -295,8 +295,8 @@ func (s *store) extraVolumes(zone scaleway.Zone, snapshotIDs map[string]string) 
 // those in after; callers hold s.mu. Recorded: a Block snapshot reads
 // in_use with one reference {product_resource_type instance_image, type
 // link, status attached} once an image is made of it, and available with
-// none once the image is deleted. That a PUT or PATCH relinks the same way
-// is a guess.
+// none once the image is deleted, its updated_at moving each time. That a
+// PUT or PATCH relinks the same way is a guess.
 func (s *store) relink(zone scaleway.Zone, image string, before, after []string, now time.Time) {
 	for _, id := range before {
 		if snap := s.findBlockSnapshot(zone, id); snap != nil && !slices.Contains(after, id) {
@@ -306,6 +306,8 @@ func (s *store) relink(zone scaleway.Zone, image string, before, after []string,
 			if len(snap.References) == 0 && snap.Status == scaleway.BlockSnapshotInUse {
 				snap.Status = scaleway.BlockSnapshotAvailable
 			}
+			updated := scaleway.NewBlockTimestamp(now)
+			snap.UpdatedAt = &updated
 		}
 	}
 	for _, id := range after {
@@ -315,7 +317,7 @@ func (s *store) relink(zone scaleway.Zone, image string, before, after []string,
 				ID: derivedID("reference", id, image), ProductResourceType: scaleway.ReferenceTypeImage, ProductResourceID: image,
 				CreatedAt: &linked, Type: "link", Status: "attached",
 			})
-			snap.Status = scaleway.BlockSnapshotInUse
+			snap.Status, snap.UpdatedAt = scaleway.BlockSnapshotInUse, &linked
 		}
 	}
 }
