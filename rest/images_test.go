@@ -1,6 +1,7 @@
 package rest_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
@@ -217,6 +218,33 @@ func TestSetImage(t *testing.T) {
 	}
 	if n := f.fake.RequestCount(scalewaytest.RouteSetImage); n != 1 {
 		t.Errorf("upstream PUTs = %d; want 1", n)
+	}
+	// Upstream gets the body in the shape real clients sent: zone and id,
+	// no from_server, no default_bootscript.
+	put := f.fake.Requests()[0]
+	var sent map[string]any
+	if err := json.Unmarshal(put.Body, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := sent["from_server"]; ok || sent["id"] != img.ID || sent["zone"] != "fr-par-1" || sent["default_bootscript"] != nil {
+		t.Errorf("upstream PUT body %s", put.Body)
+	}
+	// A body without zone and id gets the path's.
+	a = f.do(t, http.MethodPut, imagesPath(zone)+"/"+img.ID, `{"name":"web-v3","arch":"x86_64"}`)
+	if a.status != http.StatusOK || !strings.Contains(string(f.fake.Requests()[1].Body), `"zone":"fr-par-1","id":"`+img.ID+`"`) {
+		t.Errorf("PUT without zone and id: %d %s; upstream got %s", a.status, a.body, f.fake.Requests()[1].Body)
+	}
+}
+
+// TestBlockStorageVolumesPassThrough: an image's Block Storage volume
+// reaches the REST caller as Scaleway writes it, size 0 and no name.
+func TestBlockStorageVolumesPassThrough(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{})
+	img := seededImage(t, f, "ci-runner")
+	a := f.do(t, http.MethodGet, imagesPath(zone)+"/"+img.ID, "")
+	if a.status != http.StatusOK || !strings.Contains(string(a.body), `"root_volume":{"id":"`+img.RootVolume.ID+`","name":"","size":0,"volume_type":"sbs_snapshot"}`) {
+		t.Errorf("GET = %d %s", a.status, a.body)
 	}
 }
 

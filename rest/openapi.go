@@ -32,6 +32,11 @@ func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
 
 const imagesTag = "Images"
 
+// sbsNote says what an image's Block Storage volumes look like here: as
+// upstream writes them, passed through unchanged.
+const sbsNote = "A volume of type sbs_snapshot (a Block Storage snapshot) reads with size 0 and an empty name, as Scaleway writes it: " +
+	"there 0 means unknown, and the real size is in the Block API (GET /block/v1alpha1/zones/{zone}/snapshots/{id})."
+
 func openAPI() object {
 	return object{
 		"openapi": "3.1.0",
@@ -53,7 +58,7 @@ func openAPI() object {
 				"parameters": []object{ref("parameters", "zone")},
 				"get": operation("listimages", "List Instance images",
 					"List the images of a zone, one page at a time: the marketplace's and the caller's own. "+
-						"The total is in X-Total-Count and the other pages are in Link.",
+						"The total is in X-Total-Count and the other pages are in Link. "+sbsNote,
 					[]object{ref("parameters", "organization"), ref("parameters", "project"), ref("parameters", "name"), ref("parameters", "public"),
 						ref("parameters", "arch"), ref("parameters", "tags"), ref("parameters", "page"), ref("parameters", "per_page")},
 					nil, "200", object{
@@ -73,10 +78,12 @@ func openAPI() object {
 				"parameters": []object{ref("parameters", "zone"), ref("parameters", "image_id")},
 				"put": operation("setimage", "Update image",
 					"Replace every property of an image (Scaleway's SDKs name the path parameter id here). "+
-						"Whatever the body leaves out is reset, so send the whole image.",
+						"Whatever the body leaves out is reset, so send the whole image, as Scaleway's own clients did: the image as read, "+
+						"with zone and id (which must be the path's; left out, the path's are sent), without from_server and default_bootscript, "+
+						"and an extra volume known only by its snapshot id as {\"id\"}.",
 					nil, requestBody("SetImageRequest", "Every property of the image."), "200", imageResponse("The replaced image."), "404", "409", "413"),
 				"get": operation("getimage", "Get an Instance image",
-					"Get the details of one image.",
+					"Get the details of one image. "+sbsNote,
 					nil, nil, "200", imageResponse("The image."), "404"),
 				"patch": operation("updateimage", "Update image",
 					"Change the properties given in the body and keep the others. extra_volumes, when given, replaces the whole map.",

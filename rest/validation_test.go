@@ -65,6 +65,8 @@ func TestInvalidInputNeverReachesUpstream(t *testing.T) {
 		{"empty name on PATCH", "PATCH", image, `{"name":""}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "required"}}},
 		{"PUT without name and arch", "PUT", image, `{"public":true}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "required"}, {ArgumentName: "arch", Reason: "required"}}},
 		{"PUT bad id and body", "PUT", images + "/x", `{"name":5}`, []scaleway.ErrorDetail{{ArgumentName: "id", Reason: "format"}, {ArgumentName: "name", Reason: "format"}}},
+		{"PUT body for another image", "PUT", image, `{"zone":"nl-ams-1","id":"99999999-9999-4999-8999-999999999999","name":"x","arch":"x86_64"}`,
+			[]scaleway.ErrorDetail{{ArgumentName: "zone", Reason: "constraint"}, {ArgumentName: "id", Reason: "constraint"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +34,10 @@ type env struct {
 }
 
 type setup struct {
-	fake      scalewaytest.Options
+	fake scalewaytest.Options
+	// upstream, when set, replaces the fake: the tools then talk to it
+	// (recorded answers, say), and env.fake is nil.
+	upstream  http.Handler
 	selection tools.Selection
 	key       string // secret key the client sends; default the sandbox token
 	noClient  bool   // leave Deps.Client nil, to make handlers panic
@@ -43,17 +48,27 @@ type setup struct {
 
 func newEnv(t *testing.T, s setup) *env {
 	t.Helper()
-	e := &env{fake: scalewaytest.NewServer(s.fake), logs: &lockedBuffer{}}
-	t.Cleanup(e.fake.Close)
+	e := &env{logs: &lockedBuffer{}}
+	var baseURL string
+	var httpClient *http.Client
+	if s.upstream != nil {
+		srv := httptest.NewServer(s.upstream)
+		t.Cleanup(srv.Close)
+		baseURL, httpClient = srv.URL, srv.Client()
+	} else {
+		e.fake = scalewaytest.NewServer(s.fake)
+		t.Cleanup(e.fake.Close)
+		baseURL, httpClient = e.fake.URL, e.fake.Client()
+	}
 	key := s.key
 	if key == "" {
 		key = scalewaytest.SandboxToken
 	}
 	client, err := scaleway.NewClient(append([]scaleway.Option{
-		scaleway.WithBaseURL(e.fake.URL),
+		scaleway.WithBaseURL(baseURL),
 		scaleway.WithSecretKey(key),
 		scaleway.WithRetryPolicy(scaleway.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}),
-		scaleway.WithHTTPClient(e.fake.Client()),
+		scaleway.WithHTTPClient(httpClient),
 	}, s.clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)

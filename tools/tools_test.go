@@ -240,6 +240,18 @@ func TestCreateGetUpdateSetDelete(t *testing.T) {
 	if put.Image.Name != "put-name" || !slices.Equal(put.Image.Tags, []string{"a", "b"}) || put.Image.ExtraVolumes["1"] == nil || !put.Image.Public || put.Image.Arch != "x86_64" {
 		t.Errorf("put wiped what it was not given: %+v", put.Image)
 	}
+	// The exact PUT that reached the API: the image as read, in the shape
+	// the recorded clients sent (zone and id, no from_server, volumes
+	// whole, the Block one with the size 0 and empty name it was read
+	// with), with the new name.
+	date := func(ts *scaleway.Timestamp) string { return ts.UTC().Format(time.RFC3339Nano) }
+	wantPut := fmt.Sprintf(`{"zone":"fr-par-1","id":%q,"name":"put-name","arch":"x86_64","creation_date":%q,"modification_date":%q,`+
+		`"extra_volumes":{"1":{"id":%q,"name":"","size":0,"volume_type":"sbs_snapshot"}},"organization":%q,"public":true,`+
+		`"root_volume":{"id":%q,"name":"snap-web-root","size":10000000000,"volume_type":"l_ssd"},"state":"available","project":%q,"tags":["a","b"]}`,
+		img.ID, date(patched.Image.CreationDate), date(patched.Image.ModificationDate), extra, scalewaytest.DefaultOrganizationID, root, scalewaytest.DefaultProjectID)
+	if got := lastBody(t, e.fake, scalewaytest.RouteSetImage); got != wantPut {
+		t.Errorf("PUT body\n got %s\nwant %s", got, wantPut)
+	}
 	var cleared tools.ImageOutput
 	e.call(t, tools.SetImageTool, fmt.Sprintf(`{"id":%q,"tags":[],"extra_volumes":[]}`, img.ID), &cleared)
 	if len(cleared.Image.Tags) != 0 || len(cleared.Image.ExtraVolumes) != 0 || cleared.Image.Name != "put-name" {
@@ -249,6 +261,10 @@ func TestCreateGetUpdateSetDelete(t *testing.T) {
 	e.call(t, tools.SetImageTool, fmt.Sprintf(`{"id":%q,"extra_volumes":[%q],"arch":"arm64"}`, img.ID, extra), &put)
 	if put.Image.ExtraVolumes["1"] == nil || put.Image.ExtraVolumes["1"].ID != extra || put.Image.Arch != "arm64" {
 		t.Errorf("put extra volumes: %+v", put.Image)
+	}
+	// A volume the image did not have is known only by its id: {"id"}.
+	if got := lastBody(t, e.fake, scalewaytest.RouteSetImage); !strings.Contains(got, `"extra_volumes":{"1":{"id":"`+extra+`"}}`) {
+		t.Errorf("PUT body %s: want the new extra volume as {\"id\"}", got)
 	}
 
 	var deleted tools.DeleteImageOutput
@@ -580,4 +596,17 @@ func jsonOf(t *testing.T, v any) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// lastBody is the body of the last request the fake received on route.
+func lastBody(t *testing.T, f *scalewaytest.Server, route scalewaytest.Route) string {
+	t.Helper()
+	requests := f.Requests()
+	for i := len(requests) - 1; i >= 0; i-- {
+		if requests[i].Route == route {
+			return string(requests[i].Body)
+		}
+	}
+	t.Fatalf("no %s request reached the fake", route)
+	return ""
 }
