@@ -48,25 +48,45 @@ func (r *ListImagesRequest) query() url.Values {
 // ListImages returns one page of the zone's images. TotalCount is read from
 // X-Total-Count.
 func (c *Client) ListImages(ctx context.Context, zone Zone, r *ListImagesRequest) (*ListImagesResponse, *Response, error) {
+	var page ListImagesResponse
+	resp, err := c.list(ctx, "images", zone, imagesPath(zone), r, &page)
+	if err != nil {
+		return nil, resp, err
+	}
+	page.TotalCount = totalCount(resp)
+	return &page, resp, nil
+}
+
+// listRequest is the filters and page of a list call.
+type listRequest interface {
+	Validate() error
+	query() url.Values
+}
+
+// list makes one list call of zone: it checks the zone and the filters,
+// then decodes the page into page.
+func (c *Client) list(ctx context.Context, what string, zone Zone, path string, r listRequest, page any) (*Response, error) {
 	if _, err := ParseZone(string(zone)); err != nil {
-		return nil, nil, fmt.Errorf("listing images: %w", err)
+		return nil, fmt.Errorf("listing %s: %w", what, err)
 	}
 	if err := r.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("listing images: %w", err)
+		return nil, fmt.Errorf("listing %s: %w", what, err)
 	}
-	req, err := c.newRequest(http.MethodGet, imagesPath(zone), r.query(), nil)
+	req, err := c.newRequest(http.MethodGet, path, r.query(), nil)
 	if err != nil {
-		return nil, nil, fmt.Errorf("listing images: %w", err)
+		return nil, fmt.Errorf("listing %s: %w", what, err)
 	}
-	var page ListImagesResponse
-	resp, err := c.do(ctx, req, &page)
+	resp, err := c.do(ctx, req, page)
 	if err != nil {
-		return nil, resp, fmt.Errorf("listing images in %s: %w", zone, err)
+		return resp, fmt.Errorf("listing %s in %s: %w", what, zone, err)
 	}
-	if total, err := strconv.ParseUint(resp.Header.Get("X-Total-Count"), 10, 32); err == nil {
-		page.TotalCount = uint32(total)
-	}
-	return &page, resp, nil
+	return resp, nil
+}
+
+// totalCount reads the Instance API's X-Total-Count; 0 when it is absent.
+func totalCount(resp *Response) uint32 {
+	total, _ := strconv.ParseUint(resp.Header.Get("X-Total-Count"), 10, 32)
+	return uint32(total)
 }
 
 // imageEnvelope is the body of every single-image answer.
@@ -157,7 +177,12 @@ func (c *Client) doImage(ctx context.Context, req *request, action string) (*Ima
 		return nil, resp, fmt.Errorf("%s: %w", action, err)
 	}
 	if body.Image == nil {
-		return nil, resp, fmt.Errorf("%s: %w", action, &Error{Type: ErrUnknown, Message: "an answer without an image", StatusCode: resp.StatusCode, RequestID: resp.RequestID})
+		return nil, resp, fmt.Errorf("%s: %w", action, missing(resp, "an image"))
 	}
 	return body.Image, resp, nil
+}
+
+// missing is the error of a 2xx answer that lacks what it should hold.
+func missing(resp *Response, what string) *Error {
+	return &Error{Type: ErrUnknown, Message: "an answer without " + what, StatusCode: resp.StatusCode, RequestID: resp.RequestID}
 }

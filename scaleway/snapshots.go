@@ -25,22 +25,15 @@ func blockSnapshotsPath(zone Zone) string {
 
 // GetSnapshot returns one Instance snapshot.
 func (c *Client) GetSnapshot(ctx context.Context, zone Zone, snapshotID string) (*Snapshot, *Response, error) {
-	if err := checkZoneAndID(zone, "snapshot_id", snapshotID); err != nil {
-		return nil, nil, fmt.Errorf("getting snapshot: %w", err)
-	}
-	req, err := c.newRequest(http.MethodGet, snapshotsPath(zone)+"/"+url.PathEscape(snapshotID), nil, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("getting snapshot: %w", err)
-	}
 	var body struct {
 		Snapshot *Snapshot `json:"snapshot"`
 	}
-	resp, err := c.do(ctx, req, &body)
+	resp, err := c.get(ctx, "snapshot", zone, snapshotID, snapshotsPath(zone), &body)
 	if err == nil && body.Snapshot == nil {
-		err = &Error{Type: ErrUnknown, Message: "an answer without a snapshot", StatusCode: resp.StatusCode, RequestID: resp.RequestID}
+		err = fmt.Errorf("getting snapshot %s: %w", snapshotID, missing(resp, "a snapshot"))
 	}
 	if err != nil {
-		return nil, resp, fmt.Errorf("getting snapshot %s: %w", snapshotID, err)
+		return nil, resp, err
 	}
 	return body.Snapshot, resp, nil
 }
@@ -48,65 +41,52 @@ func (c *Client) GetSnapshot(ctx context.Context, zone Zone, snapshotID string) 
 // ListSnapshots returns one page of the zone's Instance snapshots.
 // TotalCount is read from X-Total-Count.
 func (c *Client) ListSnapshots(ctx context.Context, zone Zone, r *ListSnapshotsRequest) (*ListSnapshotsResponse, *Response, error) {
-	if _, err := ParseZone(string(zone)); err != nil {
-		return nil, nil, fmt.Errorf("listing snapshots: %w", err)
-	}
-	if err := r.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("listing snapshots: %w", err)
-	}
-	req, err := c.newRequest(http.MethodGet, snapshotsPath(zone), r.query(), nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing snapshots: %w", err)
-	}
 	var page ListSnapshotsResponse
-	resp, err := c.do(ctx, req, &page)
+	resp, err := c.list(ctx, "snapshots", zone, snapshotsPath(zone), r, &page)
 	if err != nil {
-		return nil, resp, fmt.Errorf("listing snapshots in %s: %w", zone, err)
+		return nil, resp, err
 	}
-	if total, err := strconv.ParseUint(resp.Header.Get("X-Total-Count"), 10, 32); err == nil {
-		page.TotalCount = uint32(total)
-	}
+	page.TotalCount = totalCount(resp)
 	return &page, resp, nil
 }
 
 // GetBlockSnapshot returns one Block Storage snapshot, as the Block API
 // writes it (not wrapped in an envelope).
 func (c *Client) GetBlockSnapshot(ctx context.Context, zone Zone, snapshotID string) (*BlockSnapshot, *Response, error) {
-	if err := checkZoneAndID(zone, "snapshot_id", snapshotID); err != nil {
-		return nil, nil, fmt.Errorf("getting block snapshot: %w", err)
-	}
-	req, err := c.newRequest(http.MethodGet, blockSnapshotsPath(zone)+"/"+url.PathEscape(snapshotID), nil, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("getting block snapshot: %w", err)
-	}
 	var snap BlockSnapshot
-	resp, err := c.do(ctx, req, &snap)
+	resp, err := c.get(ctx, "block snapshot", zone, snapshotID, blockSnapshotsPath(zone), &snap)
 	if err == nil && snap.ID == "" {
-		err = &Error{Type: ErrUnknown, Message: "an answer without a snapshot", StatusCode: resp.StatusCode, RequestID: resp.RequestID}
+		err = fmt.Errorf("getting block snapshot %s: %w", snapshotID, missing(resp, "a snapshot"))
 	}
 	if err != nil {
-		return nil, resp, fmt.Errorf("getting block snapshot %s: %w", snapshotID, err)
+		return nil, resp, err
 	}
 	return &snap, resp, nil
+}
+
+// get reads snapshot id of zone from the collection path into out.
+func (c *Client) get(ctx context.Context, what string, zone Zone, id, collection string, out any) (*Response, error) {
+	if err := checkZoneAndID(zone, "snapshot_id", id); err != nil {
+		return nil, fmt.Errorf("getting %s: %w", what, err)
+	}
+	req, err := c.newRequest(http.MethodGet, collection+"/"+url.PathEscape(id), nil, nil)
+	if err != nil {
+		return nil, fmt.Errorf("getting %s: %w", what, err)
+	}
+	resp, err := c.do(ctx, req, out)
+	if err != nil {
+		return resp, fmt.Errorf("getting %s %s: %w", what, id, err)
+	}
+	return resp, nil
 }
 
 // ListBlockSnapshots returns one page of the zone's Block Storage
 // snapshots; the Block API counts them in the body.
 func (c *Client) ListBlockSnapshots(ctx context.Context, zone Zone, r *ListBlockSnapshotsRequest) (*ListBlockSnapshotsResponse, *Response, error) {
-	if _, err := ParseZone(string(zone)); err != nil {
-		return nil, nil, fmt.Errorf("listing block snapshots: %w", err)
-	}
-	if err := r.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("listing block snapshots: %w", err)
-	}
-	req, err := c.newRequest(http.MethodGet, blockSnapshotsPath(zone), r.query(), nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("listing block snapshots: %w", err)
-	}
 	var page ListBlockSnapshotsResponse
-	resp, err := c.do(ctx, req, &page)
+	resp, err := c.list(ctx, "block snapshots", zone, blockSnapshotsPath(zone), r, &page)
 	if err != nil {
-		return nil, resp, fmt.Errorf("listing block snapshots in %s: %w", zone, err)
+		return nil, resp, err
 	}
 	return &page, resp, nil
 }

@@ -325,37 +325,40 @@ func (s *store) relink(zone scaleway.Zone, image string, before, after []string,
 // findSnapshot returns the stored Instance snapshot, or nil; callers hold
 // s.mu. A snapshot of another zone is unknown here, as resources are zonal.
 func (s *store) findSnapshot(zone scaleway.Zone, id string) *scaleway.Snapshot {
-	for _, snap := range s.snapshots[zone] {
-		if snap.ID == id {
-			return snap
-		}
-	}
-	return nil
+	return find(s.snapshots[zone], func(snap *scaleway.Snapshot) bool { return snap.ID == id })
 }
 
 // findBlockSnapshot returns the stored Block snapshot, or nil; callers
 // hold s.mu.
 func (s *store) findBlockSnapshot(zone scaleway.Zone, id string) *scaleway.BlockSnapshot {
-	for _, snap := range s.blockSnapshots[zone] {
-		if snap.ID == id {
-			return snap
-		}
+	return find(s.blockSnapshots[zone], func(snap *scaleway.BlockSnapshot) bool { return snap.ID == id })
+}
+
+func find[T any](items []*T, match func(*T) bool) *T {
+	if i := slices.IndexFunc(items, match); i >= 0 {
+		return items[i]
 	}
 	return nil
 }
 
-// listSnapshots returns copies of the zone's Instance snapshots that keep
-// selects, in list order.
-func (s *store) listSnapshots(zone scaleway.Zone, keep func(*scaleway.Snapshot) bool) []scaleway.Snapshot {
+// selected returns copies of the items that keep selects, in order, under
+// the lock.
+func selected[T any](s *store, items func() []*T, keep func(*T) bool, clone func(T) T) []T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := []scaleway.Snapshot{}
-	for _, snap := range s.snapshots[zone] {
-		if keep(snap) {
-			out = append(out, cloneSnapshot(*snap))
+	out := []T{}
+	for _, item := range items() {
+		if keep(item) {
+			out = append(out, clone(*item))
 		}
 	}
 	return out
+}
+
+// listSnapshots returns copies of the zone's Instance snapshots that keep
+// selects, in the order they were made.
+func (s *store) listSnapshots(zone scaleway.Zone, keep func(*scaleway.Snapshot) bool) []scaleway.Snapshot {
+	return selected(s, func() []*scaleway.Snapshot { return s.snapshots[zone] }, keep, cloneSnapshot)
 }
 
 func (s *store) snapshot(zone scaleway.Zone, id string) (scaleway.Snapshot, *scaleway.Error) {
@@ -368,17 +371,9 @@ func (s *store) snapshot(zone scaleway.Zone, id string) (scaleway.Snapshot, *sca
 }
 
 // listBlockSnapshots returns copies of the zone's Block snapshots that
-// keep selects, in list order.
+// keep selects, in the order they were made.
 func (s *store) listBlockSnapshots(zone scaleway.Zone, keep func(*scaleway.BlockSnapshot) bool) []scaleway.BlockSnapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := []scaleway.BlockSnapshot{}
-	for _, snap := range s.blockSnapshots[zone] {
-		if keep(snap) {
-			out = append(out, cloneBlockSnapshot(*snap))
-		}
-	}
-	return out
+	return selected(s, func() []*scaleway.BlockSnapshot { return s.blockSnapshots[zone] }, keep, cloneBlockSnapshot)
 }
 
 func (s *store) blockSnapshot(zone scaleway.Zone, id string) (scaleway.BlockSnapshot, *scaleway.Error) {
