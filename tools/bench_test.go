@@ -35,7 +35,11 @@ type benchEnv struct {
 	srv     *scalewaytest.Server
 	client  *scaleway.Client
 	session *mcp.ClientSession
-	imageID string // a private image of fr-par-1
+	imageID string // a private image of fr-par-1, of local snapshots
+	// blockImageID is a private image of fr-par-1 that boots from a Block
+	// Storage snapshot, whose size get-instance-image reads from the
+	// Block API.
+	blockImageID, blockSnapshotID string
 }
 
 func newBenchEnv(b *testing.B) *benchEnv {
@@ -47,13 +51,13 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if err != nil {
 		b.Fatal(err)
 	}
-	e.imageID = e.srv.Images("fr-par-1")[0].ID
-	if e.srv.Images("fr-par-1")[0].Public {
-		for _, img := range e.srv.Images("fr-par-1") {
-			if !img.Public {
-				e.imageID = img.ID
-				break
-			}
+	for _, img := range e.srv.Images("fr-par-1") {
+		switch {
+		case img.Public:
+		case img.RootVolume.VolumeType == scaleway.VolumeTypeSBSSnapshot && e.blockImageID == "":
+			e.blockImageID, e.blockSnapshotID = img.ID, img.RootVolume.ID
+		case img.RootVolume.VolumeType != scaleway.VolumeTypeSBSSnapshot && len(img.ExtraVolumes) == 0 && e.imageID == "":
+			e.imageID = img.ID
 		}
 	}
 	server := mcp.NewServer(&mcp.Implementation{Name: "bench", Version: "v0"}, nil)
@@ -78,8 +82,10 @@ type operation struct {
 	do   func(ctx context.Context) error
 }
 
-// operations returns the three ways of getting one image and of listing a
-// page of 20 private images.
+// operations returns the three ways of getting one image (of local
+// snapshots; of a Block Storage one, which the tool sizes with a second
+// request, as the client does here) and of listing a page of 20 private
+// images.
 func (e *benchEnv) operations() map[string][]operation {
 	rawGet := func(path string) func(ctx context.Context) error {
 		hc := &http.Client{}
@@ -126,6 +132,17 @@ func (e *benchEnv) operations() map[string][]operation {
 			}},
 			{"mcp", tool(tools.GetImageTool, `{"image_id":"`+e.imageID+`"}`)},
 		},
+		"get-block": {
+			{"raw-http", rawGet("/instance/v1/zones/fr-par-1/images/" + e.blockImageID)},
+			{"client", func(ctx context.Context) error {
+				if _, _, err := e.client.GetImage(ctx, "fr-par-1", e.blockImageID); err != nil {
+					return err
+				}
+				_, _, err := e.client.GetBlockSnapshot(ctx, "fr-par-1", e.blockSnapshotID)
+				return err
+			}},
+			{"mcp", tool(tools.GetImageTool, `{"image_id":"`+e.blockImageID+`"}`)},
+		},
 		"list": {
 			{"raw-http", rawGet("/instance/v1/zones/fr-par-1/images?public=false&per_page=20&page=1")},
 			{"client", func(ctx context.Context) error {
@@ -143,7 +160,7 @@ func (e *benchEnv) operations() map[string][]operation {
 func BenchmarkCall(b *testing.B) {
 	e := newBenchEnv(b)
 	ops := e.operations()
-	for _, call := range []string{"get", "list"} {
+	for _, call := range []string{"get", "get-block", "list"} {
 		for _, op := range ops[call] {
 			b.Run(call+"/"+op.name, func(b *testing.B) {
 				if err := op.do(b.Context()); err != nil { // warm the connection
@@ -172,7 +189,7 @@ func BenchmarkCall(b *testing.B) {
 func BenchmarkMCPOverhead(b *testing.B) {
 	e := newBenchEnv(b)
 	ops := e.operations()
-	for _, call := range []string{"get", "list"} {
+	for _, call := range []string{"get", "get-block", "list"} {
 		b.Run(call, func(b *testing.B) {
 			client, viaMCP := ops[call][1], ops[call][2]
 			for _, op := range []operation{client, viaMCP} {
