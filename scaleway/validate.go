@@ -204,18 +204,10 @@ func (r *CreateImageRequest) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Validate checks a PUT body. An empty zone or id is filled from the path
-// by SetImage; one that is set must be well-formed.
+// Validate checks a PUT body. Its zone and id are the path's: SetImage
+// checks them against it (matchPath).
 func (r *SetImageRequest) Validate() error {
 	var errs []error
-	if r.Zone != "" {
-		if _, err := ParseZone(string(r.Zone)); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if r.ID != "" {
-		errs = append(errs, ValidateUUID("id", r.ID))
-	}
 	errs = append(errs, checkName("name", r.Name, true))
 	if _, err := ParseArch("arch", string(r.Arch)); err != nil {
 		errs = append(errs, err)
