@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -172,31 +171,6 @@ func TestClientSendsRecordedBodies(t *testing.T) {
 	}
 }
 
-// divergence is a place where the fake answers otherwise than the
-// recorded API, on purpose: where names a body path or "header <Name>".
-type divergence struct{ where, why string }
-
-const (
-	// The fake answers as today's API; these rows are from 2022-2023.
-	eraFromServer  = "2022-2023 answers wrote from_server null for images made from snapshots; since 2025 the API writes \"\", as the fake does"
-	eraContentType = "the 2022 API sent no Content-Type on an empty 204; the 2025+ API does, as the fake does"
-)
-
-// divergences lists, by recorded row, every deliberate difference between
-// the fake's answer and the recorded one: this is the one place they are
-// written. The replay skips exactly these, and fails when one no longer
-// happens, so that the list stays true.
-var divergences = map[string][]divergence{
-	"L84":  {{"image.from_server", eraFromServer}},
-	"L88":  {{"header Content-Type", eraContentType}},
-	"L89":  {{"image.from_server", eraFromServer}},
-	"L93":  {{"image.from_server", eraFromServer}},
-	"L199": {{"image.from_server", eraFromServer}},
-	"L209": {{"image.from_server", eraFromServer}},
-	"L223": {{"image.from_server", eraFromServer}},
-	"L230": {{"image.from_server", eraFromServer}},
-}
-
 // TestFakeReplaysRecordings sends every recorded request to the fake,
 // seeded with the state the recordings show before it (each resource as
 // last seen in the same cassette; for a read, as the read itself shows
@@ -209,45 +183,18 @@ var divergences = map[string][]divergence{
 func TestFakeReplaysRecordings(t *testing.T) {
 	t.Parallel()
 	rows := loadRecorded(t)
-	var mu sync.Mutex
-	seen := map[string]bool{}
-	t.Run("rows", func(t *testing.T) {
-		for i, row := range rows {
-			t.Run(row.Name(), func(t *testing.T) {
-				t.Parallel()
-				diffs := replay(t, rows, i)
-				var unexpected []string
-				for _, diff := range diffs {
-					if d, ok := listed(row.Name(), diff); ok {
-						mu.Lock()
-						seen[row.Name()+" "+d.where] = true
-						mu.Unlock()
-						continue
-					}
-					unexpected = append(unexpected, diff)
-				}
-				if len(unexpected) > 0 {
-					t.Errorf("%s %s%s (%s #%d): the fake answers otherwise:\n  %s", row.Method, row.Path, query(row), row.Source, row.Order, strings.Join(unexpected, "\n  "))
-				}
-			})
-		}
-	})
-	for name, list := range divergences {
-		for _, d := range list {
-			if !seen[name+" "+d.where] {
-				t.Errorf("%s: the listed divergence at %s no longer happens; take it off the list", name, d.where)
+	for i, row := range rows {
+		t.Run(row.Name(), func(t *testing.T) {
+			t.Parallel()
+			unexplained, unseen := recorded.Explained(row.Name(), "answer", replay(t, rows, i))
+			if len(unexplained) > 0 {
+				t.Errorf("%s %s%s (%s #%d): the fake answers otherwise:\n  %s", row.Method, row.Path, query(row), row.Source, row.Order, strings.Join(unexplained, "\n  "))
 			}
-		}
+			for _, d := range unseen {
+				t.Errorf("the listed divergence at %q no longer happens; take it off recorded.Divergences", d.Where)
+			}
+		})
 	}
-}
-
-func listed(row, diff string) (divergence, bool) {
-	for _, d := range divergences[row] {
-		if strings.HasPrefix(diff, d.where+":") {
-			return d, true
-		}
-	}
-	return divergence{}, false
 }
 
 func query(row recorded.Row) string {

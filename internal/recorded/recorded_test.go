@@ -95,3 +95,26 @@ func TestUpstreamPlaysRowsInTurn(t *testing.T) {
 		t.Errorf("unrecorded image = %d %s", status, body)
 	}
 }
+
+func TestExplained(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		row, kind   string
+		diffs       []string
+		unexplained int
+		unseen      int
+	}{
+		{"L86", "request", []string{"tags: not expected ([])"}, 0, 0},
+		{"L86", "request", nil, 0, 1},
+		{"L86", "answer", []string{"image.name: \"x\", want \"y\""}, 1, 0},
+		{"L213", "request", []string{"extra_volumes.1.name: missing", "extra_volumes.1.size: missing"}, 0, 0},
+		{"L213", "request", []string{"extra_volumes.10.name: missing"}, 1, 1},
+		{"L1", "answer", nil, 0, 0},
+	}
+	for _, tt := range tests {
+		unexplained, unseen := Explained(tt.row, tt.kind, tt.diffs)
+		if len(unexplained) != tt.unexplained || len(unseen) != tt.unseen {
+			t.Errorf("Explained(%s, %s, %q) = %q, %v", tt.row, tt.kind, tt.diffs, unexplained, unseen)
+		}
+	}
+}
