@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
@@ -31,7 +32,15 @@ type app struct {
 	deps    *tools.Deps
 	logger  zerolog.Logger
 	sandbox *scalewaytest.Fake // nil unless --sandbox
+
+	// stopping is closed when the process starts to shut down, so that
+	// long calls (a create that waits) answer at once.
+	stopping     chan struct{}
+	stoppingOnce sync.Once
 }
+
+// beginStopping tells the tools that the process is shutting down.
+func (a *app) beginStopping() { a.stoppingOnce.Do(func() { close(a.stopping) }) }
 
 func newApp(opts *options, stderr io.Writer) (*app, error) {
 	level, err := zerolog.ParseLevel(opts.logLevel)
@@ -48,10 +57,10 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading configuration: %w", err)
 	}
-	for _, warning := range cfg.Warnings {
+	for _, warning := range append(cfg.Warnings, opts.tokenWarnings()...) {
 		logger.Warn().Msg(warning)
 	}
-	a := &app{opts: opts, cfg: cfg, logger: logger}
+	a := &app{opts: opts, cfg: cfg, logger: logger, stopping: make(chan struct{})}
 	clientOpts := []scaleway.Option{scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey)}
 	project, org := cfg.ProjectID, cfg.OrganizationID
 	if opts.sandbox {

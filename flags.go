@@ -7,6 +7,9 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
 )
 
 // options are the command-line flags, each of which can also be set by an
@@ -24,7 +27,11 @@ type options struct {
 	restAddr    string
 	restToken   string
 	origins     string
+	grace       time.Duration
 	showVersion bool
+	// tokenFlags are the token flags given on the command line, where any
+	// user of the machine can read them (ps): the app warns about them.
+	tokenFlags []string
 
 	lookupEnv func(string) (string, bool)
 }
@@ -47,6 +54,7 @@ var (
 	restFlag      = flagSpec{"rest", "SCALEWAY_IMAGES_MCP_REST", "serve the REST adapter at ADDR (the seed's port is 8080, e.g. 127.0.0.1:8080)"}
 	restTokenFlag = flagSpec{"rest-token", "SCALEWAY_IMAGES_MCP_REST_TOKEN", "bearer token required by the REST listener (mandatory beyond loopback)"}
 	originsFlag   = flagSpec{"allow-origin", "SCALEWAY_IMAGES_MCP_ALLOW_ORIGIN", "comma-separated browser origins allowed by the HTTP listeners besides their own, e.g. http://localhost:6274 for the MCP Inspector"}
+	graceFlag     = flagSpec{"shutdown-grace", "SCALEWAY_IMAGES_MCP_SHUTDOWN_GRACE", "on SIGTERM, SIGINT or the end of stdin: how long calls in flight may finish, answers delivered, before the process exits"}
 )
 
 func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.Writer) (*options, []string, error) {
@@ -61,6 +69,15 @@ func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.
 		}
 		return nil, nil, errUsage
 	}
+	if o.grace <= 0 {
+		fmt.Fprintf(stderr, "--%s %s: use a positive duration, such as 10s\n", graceFlag.name, o.grace)
+		return nil, nil, errUsage
+	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == httpTokenFlag.name || f.Name == restTokenFlag.name {
+			o.tokenFlags = append(o.tokenFlags, f.Name)
+		}
+	})
 	return o, fs.Args(), nil
 }
 
@@ -103,8 +120,37 @@ func newFlagSet(o *options, lookupEnv func(string) (string, bool), stderr io.Wri
 	stringVar(&o.restAddr, restFlag, "")
 	stringVar(&o.restToken, restTokenFlag, "")
 	stringVar(&o.origins, originsFlag, "")
+	grace := defaultShutdownGrace
+	if v, ok := lookupEnv(graceFlag.env); ok && v != "" {
+		parsed, err := time.ParseDuration(v)
+		if err != nil || parsed <= 0 {
+			envErrs = append(envErrs, fmt.Errorf("%s=%q is not a positive duration (use, say, 10s)", graceFlag.env, v))
+		} else {
+			grace = parsed
+		}
+	}
+	fs.DurationVar(&o.grace, graceFlag.name, grace, graceFlag.usage+" ($"+graceFlag.env+")")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	return fs, errors.Join(envErrs...)
+}
+
+// defaultShutdownGrace is how long calls in flight may finish at
+// shutdown: long enough for a create or an update, and a create that
+// waits answers at once when shutdown starts.
+const defaultShutdownGrace = stdio.DefaultGrace
+
+// tokenWarnings say what is unsafe about the token flags given on the
+// command line.
+func (o *options) tokenWarnings() []string {
+	var warnings []string
+	for _, name := range o.tokenFlags {
+		env := httpTokenFlag.env
+		if name == restTokenFlag.name {
+			env = restTokenFlag.env
+		}
+		warnings = append(warnings, fmt.Sprintf("--%s was given on the command line, where any user of this machine can read it (ps, /proc); set %s instead", name, env))
+	}
+	return warnings
 }
 
 // allowList splits --tools.

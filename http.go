@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -11,6 +15,7 @@ import (
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/listener"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
 )
 
 // restWriteTimeout bounds a REST answer: long enough for a list walked
@@ -31,13 +36,17 @@ func (a *app) serveHTTP(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, listenerJob{"mcp", listener.Options{Addr: a.opts.httpAddr, Token: a.opts.httpToken, TrustedOrigins: a.opts.trustedOrigins()}, handler})
+		jobs = append(jobs, listenerJob{"mcp", listener.Options{Addr: a.opts.httpAddr, Token: a.opts.httpToken, TrustedOrigins: a.opts.trustedOrigins(), ShutdownTimeout: a.opts.grace}, handler})
 	}
 	if a.opts.restAddr != "" {
 		// REST answers are single JSON documents: unlike MCP streams and
 		// waits, they can have a write timeout.
-		jobs = append(jobs, listenerJob{"rest", listener.Options{Addr: a.opts.restAddr, Token: a.opts.restToken, TrustedOrigins: a.opts.trustedOrigins(), WriteTimeout: restWriteTimeout}, a.restHandler()})
+		jobs = append(jobs, listenerJob{"rest", listener.Options{Addr: a.opts.restAddr, Token: a.opts.restToken, TrustedOrigins: a.opts.trustedOrigins(), WriteTimeout: restWriteTimeout, ShutdownTimeout: a.opts.grace}, a.restHandler()})
 	}
+	// Shutdown starts when ctx ends: the listeners then give requests in
+	// flight the grace period, and long calls answer at once.
+	stop := context.AfterFunc(ctx, a.beginStopping)
+	defer stop()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	errs := make([]error, len(jobs))
@@ -70,7 +79,7 @@ func (a *app) mcpHTTPHandler() (http.Handler, error) {
 		JSONResponse: true,
 	})
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", withCallerKey(streamable))
+	mux.Handle("/mcp", boundBatches(withCallerKey(streamable)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
@@ -87,4 +96,40 @@ func withCallerKey(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// boundBatches refuses a JSON-RPC batch of more than stdio.DefaultMaxBatch
+// messages (only protocol 2025-03-26 has batches), as the stdio gate does:
+// one request must not start an unbounded number of calls. The listener
+// has bounded the body already.
+func boundBatches(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, err := io.ReadAll(r.Body)
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			writeJSONRPCError(w, http.StatusRequestEntityTooLarge, stdio.CodeInvalidRequest, fmt.Sprintf("invalid request: the body is larger than %d bytes", tooLarge.Limit))
+			return
+		case err != nil:
+			writeJSONRPCError(w, http.StatusBadRequest, stdio.CodeParseError, "parse error: the body could not be read: "+err.Error())
+			return
+		}
+		var batch []json.RawMessage
+		if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' && json.Unmarshal(trimmed, &batch) == nil && len(batch) > stdio.DefaultMaxBatch {
+			writeJSONRPCError(w, http.StatusBadRequest, stdio.CodeInvalidRequest, fmt.Sprintf("invalid request: a batch holds at most %d messages", stdio.DefaultMaxBatch))
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeJSONRPCError(w http.ResponseWriter, status, code int, message string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(stdio.ErrorResponse(code, message))
 }

@@ -2,14 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 
-	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
 )
 
 // serve runs the servers the flags ask for: the HTTP listeners when
-// --http or --rest is given (stdin is then not read), else MCP on stdio.
+// --http or --rest is given (stdin is then not read), else MCP on stdio,
+// behind the gate that answers malformed frames and drains calls in
+// flight on a signal or the end of stdin.
 func serve(ctx context.Context, opts *options, stdin io.Reader, stdout, stderr io.Writer) error {
 	a, err := newApp(opts, stderr)
 	if err != nil {
@@ -23,13 +24,9 @@ func serve(ctx context.Context, opts *options, stdin io.Reader, stdout, stderr i
 		return err
 	}
 	a.logger.Info().Str("transport", "stdio").Bool("sandbox", opts.sandbox).Bool("read_only", opts.readOnly).Msg("serving MCP")
-	transport := &mcp.IOTransport{Reader: io.NopCloser(stdin), Writer: nopCloser{stdout}}
-	if err := server.Run(ctx, transport); err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, io.EOF) {
-		return err
-	}
-	return nil
+	return stdio.Serve(ctx, server, stdin, stdout, stdio.Options{
+		Grace:   opts.grace,
+		OnDrain: a.beginStopping,
+		Logger:  a.logger.With().Str("transport", "stdio").Logger(),
+	})
 }
-
-type nopCloser struct{ io.Writer }
-
-func (nopCloser) Close() error { return nil }

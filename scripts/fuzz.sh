@@ -20,6 +20,8 @@ targets=(
   "./tools FuzzUpdateImageArguments"
   "./tools FuzzDeleteImageArguments"
   "./rest FuzzRequest"
+  "./stdio FuzzFrame"
+  "./stdio FuzzSession"
 )
 for entry in "${targets[@]}"; do
   read -r pkg target <<<"$entry"
