@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
 
@@ -65,5 +67,79 @@ func TestHTTPCallerKeyIsUsedForThatRequest(t *testing.T) {
 	}
 	if got := a.sandbox.Requests(); len(got) != 2 || got[0].Header.Get("X-Auth-Token") != "not-a-valid-key" || got[1].Header.Get("X-Auth-Token") == "not-a-valid-key" {
 		t.Errorf("the fake saw the wrong keys")
+	}
+}
+
+// TestHTTPBatchesAreBounded: a batch of more messages than the stdio gate
+// takes is refused with a JSON-RPC error before the SDK sees it, so one
+// request cannot start an unbounded number of calls; a small one goes on.
+func TestHTTPBatchesAreBounded(t *testing.T) {
+	t.Parallel()
+	var reached int
+	handler := boundBatches(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		reached++
+		body, _ := io.ReadAll(r.Body)
+		_, _ = w.Write(body)
+	}))
+	batch := func(n int) string {
+		items := make([]string, n)
+		for i := range items {
+			items[i] = fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/list"}`, i)
+		}
+		return "[" + strings.Join(items, ",") + "]"
+	}
+	tests := []struct {
+		body   string
+		status int
+	}{
+		{batch(stdio.DefaultMaxBatch), http.StatusOK},
+		{batch(stdio.DefaultMaxBatch + 1), http.StatusBadRequest},
+		{batch(500), http.StatusBadRequest},
+		{`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`, http.StatusOK},
+	}
+	for _, tt := range tests {
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/mcp", strings.NewReader(tt.body)))
+		if w.Code != tt.status {
+			t.Errorf("%d bytes: status %d, want %d", len(tt.body), w.Code, tt.status)
+		}
+		if w.Code == http.StatusOK && w.Body.String() != tt.body {
+			t.Errorf("the body did not reach the handler whole")
+		}
+		if w.Code != http.StatusOK && !strings.Contains(w.Body.String(), `"code":-32600`) {
+			t.Errorf("refusal %s is not a JSON-RPC error", w.Body)
+		}
+	}
+	if reached != 2 {
+		t.Errorf("the handler saw %d requests, want the 2 allowed", reached)
+	}
+}
+
+// TestTokenFlagsAreWarnedAbout: a bearer token given as a flag is visible
+// in the process list; the server says so and names the variable to use.
+func TestTokenFlagsAreWarnedAbout(t *testing.T) {
+	t.Parallel()
+	noEnv := func(string) (string, bool) { return "", false }
+	opts, _, err := parseFlags([]string{"--http-token", strings.Repeat("t", 20), "--rest-token", strings.Repeat("r", 20)}, noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	warnings := opts.tokenWarnings()
+	if len(warnings) != 2 || !strings.Contains(warnings[0], "SCALEWAY_IMAGES_MCP_HTTP_TOKEN") || !strings.Contains(warnings[1], "SCALEWAY_IMAGES_MCP_REST_TOKEN") {
+		t.Errorf("warnings = %q", warnings)
+	}
+	for _, w := range warnings {
+		if strings.Contains(w, "tttt") || strings.Contains(w, "rrrr") {
+			t.Errorf("a warning prints the token: %q", w)
+		}
+	}
+	fromEnv, _, err := parseFlags(nil, func(name string) (string, bool) {
+		return strings.Repeat("e", 20), name == httpTokenFlag.env
+	}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := fromEnv.tokenWarnings(); len(w) != 0 || fromEnv.httpToken == "" {
+		t.Errorf("a token from the environment: warnings %q", w)
 	}
 }
