@@ -208,3 +208,30 @@ func TestStdioSurvivesMalformedFrames(t *testing.T) {
 	}
 	t.Logf("%d of %d malformed frames survived, each answered with a JSON-RPC error (the frame limit is %d bytes)", survived, len(malformedFrames), stdio.DefaultMaxFrameBytes)
 }
+
+// TestHTTPBatchFanOut sends the request that once made 5,000 upstream
+// requests in 0.7 s: one 80 KB body holding a batch of 500 zone "all"
+// lists. It is refused before any call starts.
+func TestHTTPBatchFanOut(t *testing.T) {
+	t.Parallel()
+	fake := scalewaytest.NewServer(scalewaytest.Options{})
+	t.Cleanup(fake.Close)
+	p := startListeners(t, upstreamEnv(fake, scalewaytest.SandboxToken), "--http", "127.0.0.1:0")
+	batch := func(n int) string {
+		items := make([]string, n)
+		for i := range items {
+			items[i] = fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"list-instance-images","arguments":{"zone":"all","all_pages":true,"per_page":1}}}`, i)
+		}
+		return "[" + strings.Join(items, ",") + "]"
+	}
+	headers := []string{"Content-Type", "application/json", "Accept", "application/json, text/event-stream", "Mcp-Protocol-Version", "2025-03-26"}
+	big := batch(500)
+	answer := restDo(t, p.addrs["mcp"], "POST", "/mcp", big, headers...)
+	if answer.status != 400 || !strings.Contains(answer.body, "at most") {
+		t.Errorf("a batch of 500 (%d bytes): %d %s", len(big), answer.status, answer.body)
+	}
+	if n := len(fake.Requests()); n != 0 {
+		t.Errorf("the refused batch made %d upstream requests", n)
+	}
+	t.Logf("one %d-byte batch of 500 zone \"all\" lists: HTTP %d, %d upstream requests", len(big), answer.status, len(fake.Requests()))
+}
