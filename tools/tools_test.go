@@ -377,6 +377,7 @@ func TestInvalidArgumentsNeverReachScaleway(t *testing.T) {
 		{tools.SetImageTool, `{"id":"nope","name":"x"}`, "id"},
 		{tools.SetImageTool, `{"id":"` + id + `","arch":"mips"}`, "arch"},
 		{tools.UpdateImageTool, `{"image_id":"` + id + `","tags":[""]}`, "tags[0]"},
+		{tools.UpdateImageTool, `{"image_id":"` + id + `","name":"report\u202efdp.exe"}`, "invalid name: contains the invisible character U+202E"},
 		{tools.UpdateImageTool, `{"image_id":"` + id + `","extra_volumes":[]}`, "use update-image"},
 		{tools.DeleteImageTool, `{}`, "image_id"},
 		{tools.DeleteImageTool, `{"image_id":null,"zone":null}`, "image_id"},
