@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/jsonkeys"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
@@ -64,15 +66,19 @@ func newHandler[In, Out any](d *Deps, tool string, h handlerFunc[In, Out]) mcp.T
 	}
 }
 
-// decodeArguments reads the arguments into in, refusing unknown fields and
-// wrong types with a message that names the field.
+// decodeArguments reads the arguments into in, refusing with a message
+// that names the field: a key that is no argument, or one only when case
+// is ignored, a repeated key (what an approval screen shows must be what
+// runs; see jsonkeys), and wrong types.
 func decodeArguments(raw json.RawMessage, in any) error {
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
 		return nil
 	}
+	if err := jsonkeys.Check(trimmed, reflect.TypeOf(in), jsonkeys.RefuseUnknown); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
 	if err := dec.Decode(in); err != nil {
 		return argumentError(err)
 	}
@@ -92,9 +98,6 @@ func argumentError(err error) error {
 		return &scaleway.ValidationError{Field: typeErr.Field, Kind: scaleway.KindFormat, Reason: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.String()), typeErr.Value)}
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("invalid arguments: malformed JSON at byte %d", syntaxErr.Offset)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &scaleway.ValidationError{Field: field, Kind: scaleway.KindConstraint, Reason: "is not an argument of this tool; see its input schema"}
 	}
 	return fmt.Errorf("invalid arguments: %w", err)
 }
