@@ -43,6 +43,8 @@ type Deps struct {
 	MaxListItems int
 	// WaitPollInterval is how often create's wait asks for the image.
 	WaitPollInterval time.Duration
+
+	locks imageLocks // one writer per image at a time
 }
 
 // definition is one row of the tool table.
@@ -81,7 +83,7 @@ var table = []definition{
 	{
 		name:        SetImageTool,
 		title:       "Replace an image",
-		description: "Replace an image's properties (PUT); omitted fields keep their values, [] clears a list.",
+		description: "Replace an image's properties (PUT) by read-merge-write: omitted fields keep their values, [] clears a list. update-image-2 (PATCH) changes only the fields it names.",
 		readOnly:    false, destructive: false, idempotent: true,
 		input: SetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, SetImageTool, d.setImage) },
