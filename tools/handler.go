@@ -23,12 +23,21 @@ type call struct {
 	req       *mcp.CallToolRequest
 	zone      string
 	requestID string
+	imageID   string // the image a write created, changed or deleted
 }
 
 // observe keeps the request id of the last answer from Scaleway.
 func (c *call) observe(resp *scaleway.Response) {
 	if resp != nil && resp.RequestID != "" {
 		c.requestID = resp.RequestID
+	}
+}
+
+// wrote notes, when err is nil, that Scaleway did a write to image id:
+// whatever happens to the answer, the log says which image changed.
+func (c *call) wrote(id string, err error) {
+	if err == nil {
+		c.imageID = id
 	}
 }
 
@@ -47,12 +56,7 @@ func newHandler[In, Out any](d *Deps, tool string, h handlerFunc[In, Out]) mcp.T
 				d.Logger.Error().Str("tool", tool).Interface("panic", p).Bytes("stack", debug.Stack()).Msg("tool handler panicked")
 				result, err = errorResult(fmt.Errorf("internal error in %s; the server is still running, and the failure was logged", tool)), nil
 			}
-			outcome := "ok"
-			if result != nil && result.IsError {
-				outcome = "error"
-			}
-			d.Logger.Info().Str("tool", tool).Str("zone", c.zone).Dur("duration", time.Since(start)).
-				Str("outcome", outcome).Str("request_id", c.requestID).Msg("tool call")
+			d.logCall(ctx, tool, c, start, result)
 		}()
 		var in In
 		if err := decodeArguments(req.Params.Arguments, &in); err != nil {
@@ -64,6 +68,26 @@ func newHandler[In, Out any](d *Deps, tool string, h handlerFunc[In, Out]) mcp.T
 		}
 		return structuredResult(out)
 	}
+}
+
+// logCall writes the one line of a call. When the caller went away
+// (its context ended) after Scaleway did a write, the line is a warning:
+// the image changed, but the answer may never reach the caller, who may
+// then not know it, or do it again.
+func (d *Deps) logCall(ctx context.Context, tool string, c *call, start time.Time, result *mcp.CallToolResult) {
+	outcome := "ok"
+	if result != nil && result.IsError {
+		outcome = "error"
+	}
+	event, message := d.Logger.Info(), "tool call"
+	if c.imageID != "" {
+		if ctx.Err() != nil {
+			event, message = d.Logger.Warn(), "tool call: the write was done upstream, but the caller went away and may not get the answer"
+		}
+		event = event.Str("image_id", c.imageID)
+	}
+	event.Str("tool", tool).Str("zone", c.zone).Dur("duration", time.Since(start)).
+		Str("outcome", outcome).Str("request_id", c.requestID).Msg(message)
 }
 
 // decodeArguments reads the arguments into in, refusing with a message

@@ -70,6 +70,7 @@ func (d *Deps) updateImage(ctx context.Context, c *call, in UpdateImageInput) (I
 	defer unlock()
 	img, resp, err := d.Client.UpdateImage(ctx, zone, in.ImageID, in.patch())
 	c.observe(resp)
+	c.wrote(in.ImageID, err)
 	return ImageOutput{Image: newImage(img)}, err
 }
 
@@ -105,6 +106,7 @@ func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOu
 	}
 	img, resp, err := d.Client.SetImage(ctx, zone, in.ID, req)
 	c.observe(resp)
+	c.wrote(in.ID, err)
 	return ImageOutput{Image: newImage(img)}, err
 }
 
@@ -178,6 +180,7 @@ func (d *Deps) readAndDelete(ctx context.Context, c *call, zone scaleway.Zone, i
 	}
 	resp, err = d.Client.DeleteImage(ctx, zone, id)
 	c.observe(resp)
+	c.wrote(id, err)
 	return img, err
 }
 

@@ -43,6 +43,12 @@ type Deps struct {
 	MaxListItems int
 	// WaitPollInterval is how often create's wait asks for the image.
 	WaitPollInterval time.Duration
+	// Stopping is closed when the process begins to shut down; nil means
+	// never. A create-instance-image waiting for its image then returns
+	// at once, successfully, with the image as last read and what to do
+	// next, rather than hold the shutdown up or be cut off without an
+	// answer.
+	Stopping <-chan struct{}
 
 	locks imageLocks // one writer per image at a time
 }
