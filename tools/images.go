@@ -122,19 +122,25 @@ func (d *Deps) confirmUnchanged(ctx context.Context, c *call, zone scaleway.Zone
 	if err != nil {
 		return fmt.Errorf("reading the image again before replacing it: %w", err)
 	}
-	before, err := json.Marshal(read)
+	same, err := sameImage(read, again)
 	if err != nil {
-		return fmt.Errorf("comparing the image with its first read: %w", err)
+		return err
 	}
-	now, err := json.Marshal(again)
-	if err != nil {
-		return fmt.Errorf("comparing the image with its first read: %w", err)
-	}
-	if !bytes.Equal(before, now) {
+	if !same {
 		return fmt.Errorf("image %s changed since %s read it (by whom is unknown), so nothing was written; call %s again, or use %s, which changes only the fields it names",
 			id, SetImageTool, SetImageTool, UpdateImageTool)
 	}
 	return nil
+}
+
+// sameImage compares two reads of an image, every field, as encoded.
+func sameImage(a, b *scaleway.Image) (bool, error) {
+	first, errA := json.Marshal(a)
+	second, errB := json.Marshal(b)
+	if err := errors.Join(errA, errB); err != nil {
+		return false, fmt.Errorf("comparing two reads of the image: %w", err)
+	}
+	return bytes.Equal(first, second), nil
 }
 
 func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (DeleteImageOutput, error) {
