@@ -9,12 +9,16 @@ import (
 	"net/http"
 	"reflect"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/jsonkeys"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // decodeBody reads a JSON body into v as the API does: unknown fields are
 // ignored (old clients send default_bootscript, id and zone), and an empty
-// body reads as {} so that missing fields are reported as required.
+// body reads as {} so that missing fields are reported as required. A key
+// that names a field only when case is ignored, and a repeated key, are
+// refused (see jsonkeys): encoding/json would act on a value other than
+// the one a reader of the body sees.
 func decodeBody(r *http.Request, v any) error {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
@@ -22,6 +26,9 @@ func decodeBody(r *http.Request, v any) error {
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil
+	}
+	if err := jsonkeys.Check(body, reflect.TypeOf(v), jsonkeys.IgnoreUnknown); err != nil {
+		return err
 	}
 	err = json.Unmarshal(body, v)
 	var syntaxErr *json.SyntaxError

@@ -61,6 +61,8 @@ func FuzzRequest(f *testing.F) {
 		{2, images + "/" + private, `{"name":"n","arch":"x86_64","root_volume":{"id":7}}`},
 		{3, images + "/" + private, `{"tags":["a\u0000"],"public":"yes"}`},
 		{3, images + "/" + private, `null`},
+		{3, images + "/" + private, `{"name":"a","Name":"b","tags":["x"],"tags":[]}`},
+		{1, images, `{"":"","":0}`},
 		{4, images + "/" + id, ""},
 		{5, images, ""},
 		{6, "/healthz", ""},

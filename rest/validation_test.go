@@ -65,6 +65,15 @@ func TestInvalidInputNeverReachesUpstream(t *testing.T) {
 		{"empty name on PATCH", "PATCH", image, `{"name":""}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "required"}}},
 		{"PUT without name and arch", "PUT", image, `{"public":true}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "required"}, {ArgumentName: "arch", Reason: "required"}}},
 		{"PUT bad id and body", "PUT", images + "/x", `{"name":5}`, []scaleway.ErrorDetail{{ArgumentName: "id", Reason: "format"}, {ArgumentName: "name", Reason: "format"}}},
+		{"case variant of a field", "PATCH", image, `{"name":"shown","Name":"run"}`, []scaleway.ErrorDetail{{ArgumentName: "Name", Reason: "constraint"}}},
+		{"case variant alone", "PATCH", image, `{"TAGS":["a"]}`, []scaleway.ErrorDetail{{ArgumentName: "TAGS", Reason: "constraint"}}},
+		{"Unicode case variant", "PATCH", image, `{"tagſ":["a"]}`, []scaleway.ErrorDetail{{ArgumentName: "tagſ", Reason: "constraint"}}},
+		{"nested case variant", "PUT", image, `{"name":"x","arch":"x86_64","root_volume":{"ID":"` + id + `"}}`, []scaleway.ErrorDetail{{ArgumentName: "root_volume.ID", Reason: "constraint"}}},
+		{"repeated key", "PATCH", image, `{"name":"shown","name":"run"}`, []scaleway.ErrorDetail{{ArgumentName: "name", Reason: "constraint"}}},
+		{"repeated extra volume", "POST", images, `{"arch":"x86_64","root_volume":"` + id + `","extra_volumes":{"1":{"id":"` + id + `"},"1":{"id":"` + id + `"}}}`,
+			[]scaleway.ErrorDetail{{ArgumentName: "extra_volumes.1", Reason: "constraint"}}},
+		{"repeated unknown key", "PUT", image, `{"name":"x","arch":"x86_64","from_server":"","from_server":""}`, []scaleway.ErrorDetail{{ArgumentName: "from_server", Reason: "constraint"}}},
+		{"misnamed key and a bad path", "PATCH", images + "/nope", `{"Public":true}`, []scaleway.ErrorDetail{{ArgumentName: "image_id", Reason: "format"}, {ArgumentName: "Public", Reason: "constraint"}}},
 		{"PUT body for another image", "PUT", image, `{"zone":"nl-ams-1","id":"99999999-9999-4999-8999-999999999999","name":"x","arch":"x86_64"}`,
 			[]scaleway.ErrorDetail{{ArgumentName: "zone", Reason: "constraint"}, {ArgumentName: "id", Reason: "constraint"}}},
 	}
@@ -92,5 +101,37 @@ func TestInvalidInputNeverReachesUpstream(t *testing.T) {
 				t.Errorf("upstream got %d requests, first %s %s; want none", len(requests), requests[0].Method, requests[0].Path)
 			}
 		})
+	}
+}
+
+// TestBodyKeysAreExact: a body key that matches a field only when case is
+// ignored is answered with a message naming it and the field it
+// resembles, and nothing goes upstream; a key that matches no field at
+// all is still ignored, as Scaleway's API ignores it.
+func TestBodyKeysAreExact(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{})
+	var private scaleway.Image
+	for _, img := range f.fake.Images(zone) {
+		if !img.Public {
+			private = img
+		}
+	}
+	image := imagesPath(zone) + "/" + private.ID
+
+	a := f.do(t, "PATCH", image, `{"tags":["shown"],"Tags":["run"]}`)
+	if e := a.apiError(t); a.status != http.StatusBadRequest || len(e.Details) != 1 ||
+		e.Details[0].HelpMessage != "Tags is not an argument; argument names are case-sensitive: did you mean tags?" {
+		t.Errorf("answer %d %s", a.status, a.body)
+	}
+	if requests := f.fake.Requests(); len(requests) != 0 {
+		t.Fatalf("upstream got %d requests; want none", len(requests))
+	}
+
+	a = f.do(t, "PATCH", image, `{"tags":["kept"],"default_bootscript":null,"from_server":"x"}`)
+	var got struct{ Image scaleway.Image }
+	a.decode(t, &got)
+	if a.status != http.StatusOK || len(got.Image.Tags) != 1 || got.Image.Tags[0] != "kept" {
+		t.Errorf("a body with unknown keys: %d %s", a.status, a.body)
 	}
 }

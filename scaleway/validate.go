@@ -48,7 +48,8 @@ func ValidationErrors(err error) []*ValidationError {
 }
 
 // checkText rejects text that is too long, not UTF-8, or carries control
-// characters (which have no place in names and tags, and make logs lie).
+// characters (which have no place in names and tags, and make logs lie)
+// or format characters (see checkInvisible).
 func checkText(field, value string, maxLen int) error {
 	if len(value) > maxLen {
 		return &ValidationError{Field: field, Kind: KindConstraint, Reason: fmt.Sprintf("is %d bytes long; at most %d are allowed", len(value), maxLen)}
@@ -60,8 +61,25 @@ func checkText(field, value string, maxLen int) error {
 		if unicode.IsControl(r) {
 			return &ValidationError{Field: field, Kind: KindFormat, Value: value, Reason: "contains control characters"}
 		}
+		if err := checkInvisible(field, r); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// checkInvisible refuses a Unicode format character (category Cf): the
+// bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F) reorder
+// what a person reads, and the zero-width ones (U+200B-U+200D, U+2060,
+// U+FEFF, the tag characters) hide text from them while a model or a
+// program still sees it, so a name on an approval screen could say other
+// than what is stored. The value is not echoed: it would carry the hidden
+// text into the message.
+func checkInvisible(field string, r rune) error {
+	if !unicode.Is(unicode.Cf, r) {
+		return nil
+	}
+	return &ValidationError{Field: field, Kind: KindFormat, Reason: fmt.Sprintf("contains the invisible character %U; names and tags must not hide text, so remove it", r)}
 }
 
 func checkName(field, name string, required bool) error {

@@ -58,6 +58,7 @@ func (d *Deps) createImage(ctx context.Context, c *call, in CreateImageInput) (C
 	if err != nil {
 		return CreateImageOutput{}, err
 	}
+	c.wrote(img.ID, nil)
 	out := CreateImageOutput{Image: newImage(img)}
 	if !in.Wait || img.State != scaleway.ImageStateCreating {
 		return out, nil
@@ -70,8 +71,9 @@ func (d *Deps) createImage(ctx context.Context, c *call, in CreateImageInput) (C
 }
 
 // waitForImage polls the image until it leaves "creating", the timeout
-// passes (a result, not an error: the image exists), or ctx is cancelled
-// (at once). It reports progress when the client asked for it.
+// passes or the server begins to shut down (results, not errors: the
+// image exists), or ctx is cancelled (at once). It reports progress when
+// the client asked for it.
 func (d *Deps) waitForImage(ctx context.Context, c *call, zone scaleway.Zone, img *scaleway.Image, timeout time.Duration) (CreateImageOutput, error) {
 	start := time.Now()
 	interval := d.WaitPollInterval
@@ -89,7 +91,13 @@ func (d *Deps) waitForImage(ctx context.Context, c *call, zone scaleway.Zone, im
 		case <-ctx.Done():
 			return CreateImageOutput{}, fmt.Errorf("waiting for image %s stopped: %w; the image exists, check it with %s", img.ID, ctx.Err(), GetImageTool)
 		case <-deadline.C:
-			return CreateImageOutput{Image: newImage(img), Waited: true, WaitTimedOut: true, WaitSeconds: seconds(time.Since(start))}, nil
+			out := unfinishedWait(img, start, "the wait timed out")
+			out.WaitTimedOut = true
+			return out, nil
+		case <-d.Stopping:
+			out := unfinishedWait(img, start, "the server is shutting down")
+			out.WaitInterrupted = true
+			return out, nil
 		case <-ticker.C:
 		}
 		current, resp, err := d.Client.GetImage(ctx, zone, img.ID)
@@ -102,6 +110,16 @@ func (d *Deps) waitForImage(ctx context.Context, c *call, zone scaleway.Zone, im
 			progress.report(ctx, time.Since(start), fmt.Sprintf("image %s is %s", img.ID, img.State))
 			return CreateImageOutput{Image: newImage(img), Waited: true, WaitSeconds: seconds(time.Since(start))}, nil
 		}
+	}
+}
+
+// unfinishedWait is the result of a wait that ended while the image was
+// still being made, for a reason that is not the caller's: the image
+// exists, and next_step tells the model how to learn how it ends.
+func unfinishedWait(img *scaleway.Image, start time.Time, why string) CreateImageOutput {
+	return CreateImageOutput{
+		Image: newImage(img), Waited: true, WaitSeconds: seconds(time.Since(start)),
+		NextStep: fmt.Sprintf("Image %s exists and is still %s, but %s; check it later with %s and image_id %s.", img.ID, img.State, why, GetImageTool, img.ID),
 	}
 }
 

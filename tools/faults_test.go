@@ -145,10 +145,12 @@ func TestUpstreamFaults(t *testing.T) {
 			wantErr: []string{"connection to the Scaleway API failed"}, attempts: 1,
 		},
 		{
+			// The first read times out and is retried; update-image then
+			// reads the image once more before it writes.
 			name: "answer slower than the attempt timeout, then success", route: scalewaytest.RouteGetImage,
 			opts:   []scaleway.Option{scaleway.WithRequestTimeout(300 * time.Millisecond)},
 			faults: []scalewaytest.Fault{scalewaytest.Delay(time.Minute)},
-			tool:   tools.SetImageTool, args: ownImageArgs(`"id"`, `,"name":"after-timeout"`), attempts: 2,
+			tool:   tools.SetImageTool, args: ownImageArgs(`"id"`, `,"name":"after-timeout"`), attempts: 3,
 		},
 		{
 			name: "every answer slower than the attempt timeout", route: scalewaytest.RouteGetImage,

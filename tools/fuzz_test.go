@@ -53,7 +53,8 @@ func FuzzUpdateImageArguments(f *testing.F) {
 
 func FuzzDeleteImageArguments(f *testing.F) {
 	fuzzTool(f, tools.DeleteImageTool,
-		`{"image_id":"`+fuzzImage+`"}`, `{"image_id":"`+fuzzImage+`","zone":"pl-waw-3"}`, `{"image_id":" `+fuzzImage+`"}`, `{}`, `{"zone":null}`)
+		`{"image_id":"`+fuzzImage+`"}`, `{"image_id":"`+fuzzImage+`","zone":"pl-waw-3"}`, `{"image_id":" `+fuzzImage+`"}`, `{}`, `{"zone":null}`,
+		`{"image_id":"`+fuzzImage+`","Image_ID":"`+fuzzImage+`"}`, `{"image_id":"`+fuzzImage+`","image_id":"`+fuzzImage+`"}`)
 }
 
 // The fake's first snapshot and private image in fr-par-1, so that seeds

@@ -7,12 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/jsonkeys"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
@@ -21,12 +23,21 @@ type call struct {
 	req       *mcp.CallToolRequest
 	zone      string
 	requestID string
+	imageID   string // the image a write created, changed or deleted
 }
 
 // observe keeps the request id of the last answer from Scaleway.
 func (c *call) observe(resp *scaleway.Response) {
 	if resp != nil && resp.RequestID != "" {
 		c.requestID = resp.RequestID
+	}
+}
+
+// wrote notes, when err is nil, that Scaleway did a write to image id:
+// whatever happens to the answer, the log says which image changed.
+func (c *call) wrote(id string, err error) {
+	if err == nil {
+		c.imageID = id
 	}
 }
 
@@ -45,12 +56,7 @@ func newHandler[In, Out any](d *Deps, tool string, h handlerFunc[In, Out]) mcp.T
 				d.Logger.Error().Str("tool", tool).Interface("panic", p).Bytes("stack", debug.Stack()).Msg("tool handler panicked")
 				result, err = errorResult(fmt.Errorf("internal error in %s; the server is still running, and the failure was logged", tool)), nil
 			}
-			outcome := "ok"
-			if result != nil && result.IsError {
-				outcome = "error"
-			}
-			d.Logger.Info().Str("tool", tool).Str("zone", c.zone).Dur("duration", time.Since(start)).
-				Str("outcome", outcome).Str("request_id", c.requestID).Msg("tool call")
+			d.logCall(ctx, tool, c, start, result)
 		}()
 		var in In
 		if err := decodeArguments(req.Params.Arguments, &in); err != nil {
@@ -64,15 +70,39 @@ func newHandler[In, Out any](d *Deps, tool string, h handlerFunc[In, Out]) mcp.T
 	}
 }
 
-// decodeArguments reads the arguments into in, refusing unknown fields and
-// wrong types with a message that names the field.
+// logCall writes the one line of a call. When the caller went away
+// (its context ended) after Scaleway did a write, the line is a warning:
+// the image changed, but the answer may never reach the caller, who may
+// then not know it, or do it again.
+func (d *Deps) logCall(ctx context.Context, tool string, c *call, start time.Time, result *mcp.CallToolResult) {
+	outcome := "ok"
+	if result != nil && result.IsError {
+		outcome = "error"
+	}
+	event, message := d.Logger.Info(), "tool call"
+	if c.imageID != "" {
+		if ctx.Err() != nil {
+			event, message = d.Logger.Warn(), "tool call: the write was done upstream, but the caller went away and may not get the answer"
+		}
+		event = event.Str("image_id", c.imageID)
+	}
+	event.Str("tool", tool).Str("zone", c.zone).Dur("duration", time.Since(start)).
+		Str("outcome", outcome).Str("request_id", c.requestID).Msg(message)
+}
+
+// decodeArguments reads the arguments into in, refusing with a message
+// that names the field: a key that is no argument, or one only when case
+// is ignored, a repeated key (what an approval screen shows must be what
+// runs; see jsonkeys), and wrong types.
 func decodeArguments(raw json.RawMessage, in any) error {
 	trimmed := bytes.TrimSpace(raw)
 	if len(trimmed) == 0 || bytes.Equal(trimmed, []byte("null")) {
 		return nil
 	}
+	if err := jsonkeys.Check(trimmed, reflect.TypeOf(in), jsonkeys.RefuseUnknown); err != nil {
+		return err
+	}
 	dec := json.NewDecoder(bytes.NewReader(trimmed))
-	dec.DisallowUnknownFields()
 	if err := dec.Decode(in); err != nil {
 		return argumentError(err)
 	}
@@ -92,9 +122,6 @@ func argumentError(err error) error {
 		return &scaleway.ValidationError{Field: typeErr.Field, Kind: scaleway.KindFormat, Reason: fmt.Sprintf("must be %s, not %s", jsonKind(typeErr.Type.String()), typeErr.Value)}
 	case errors.As(err, &syntaxErr):
 		return fmt.Errorf("invalid arguments: malformed JSON at byte %d", syntaxErr.Offset)
-	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &scaleway.ValidationError{Field: field, Kind: scaleway.KindConstraint, Reason: "is not an argument of this tool; see its input schema"}
 	}
 	return fmt.Errorf("invalid arguments: %w", err)
 }

@@ -1,7 +1,9 @@
 package tools
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -61,14 +63,23 @@ func (d *Deps) updateImage(ctx context.Context, c *call, in UpdateImageInput) (I
 		// change"), so say so rather than succeed without doing it.
 		return ImageOutput{}, &scaleway.ValidationError{Field: "extra_volumes", Kind: scaleway.KindConstraint, Value: "[]", Reason: "cannot remove every extra volume with update-image-2; use update-image with extra_volumes: []"}
 	}
+	unlock, err := d.lockImage(ctx, zone, in.ImageID)
+	if err != nil {
+		return ImageOutput{}, err
+	}
+	defer unlock()
 	img, resp, err := d.Client.UpdateImage(ctx, zone, in.ImageID, in.patch())
 	c.observe(resp)
+	c.wrote(in.ImageID, err)
 	return ImageOutput{Image: newImage(img)}, err
 }
 
 // setImage is PUT done safely: check the changes, read the image, apply
 // the changes to it and write the whole object back as read (the shape
-// real clients sent), so that nothing is reset by omission.
+// real clients sent), so that nothing is reset by omission. Since the
+// whole object is written, a change made by anyone else between the read
+// and the write would be undone: the lock keeps this process's own calls
+// out, and a second read just before the write catches the others'.
 func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOutput, error) {
 	zone, err := d.zone(c, in.Zone)
 	if err != nil {
@@ -78,6 +89,11 @@ func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOu
 	if err := errors.Join(scaleway.ValidateUUID("id", in.ID), changes.Validate()); err != nil {
 		return ImageOutput{}, err
 	}
+	unlock, err := d.lockImage(ctx, zone, in.ID)
+	if err != nil {
+		return ImageOutput{}, err
+	}
+	defer unlock()
 	current, resp, err := d.Client.GetImage(ctx, zone, in.ID)
 	c.observe(resp)
 	if err != nil {
@@ -85,9 +101,46 @@ func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOu
 	}
 	req := scaleway.SetImageRequestFrom(current)
 	req.Apply(changes)
+	if err := d.confirmUnchanged(ctx, c, zone, in.ID, current); err != nil {
+		return ImageOutput{}, err
+	}
 	img, resp, err := d.Client.SetImage(ctx, zone, in.ID, req)
 	c.observe(resp)
+	c.wrote(in.ID, err)
 	return ImageOutput{Image: newImage(img)}, err
+}
+
+// confirmUnchanged reads the image again just before it is replaced and
+// refuses when it is not the image read, field for field. The Instance
+// API has no conditional PUT; this leaves a change made by another
+// process a window of one round trip instead of the whole call.
+// modification_date alone would not do: the API does not move it when
+// only extra_volumes change.
+func (d *Deps) confirmUnchanged(ctx context.Context, c *call, zone scaleway.Zone, id string, read *scaleway.Image) error {
+	again, resp, err := d.Client.GetImage(ctx, zone, id)
+	c.observe(resp)
+	if err != nil {
+		return fmt.Errorf("reading the image again before replacing it: %w", err)
+	}
+	same, err := sameImage(read, again)
+	if err != nil {
+		return err
+	}
+	if !same {
+		return fmt.Errorf("image %s changed since %s read it (by whom is unknown), so nothing was written; call %s again, or use %s, which changes only the fields it names",
+			id, SetImageTool, SetImageTool, UpdateImageTool)
+	}
+	return nil
+}
+
+// sameImage compares two reads of an image, every field, as encoded.
+func sameImage(a, b *scaleway.Image) (bool, error) {
+	first, errA := json.Marshal(a)
+	second, errB := json.Marshal(b)
+	if err := errors.Join(errA, errB); err != nil {
+		return false, fmt.Errorf("comparing two reads of the image: %w", err)
+	}
+	return bytes.Equal(first, second), nil
 }
 
 func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (DeleteImageOutput, error) {
@@ -95,15 +148,7 @@ func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (D
 	if err != nil {
 		return DeleteImageOutput{}, err
 	}
-	// Read first: the answer to DELETE is empty, and the caller needs to
-	// know which snapshots outlive the image.
-	img, resp, err := d.Client.GetImage(ctx, zone, in.ImageID)
-	c.observe(resp)
-	if err != nil {
-		return DeleteImageOutput{}, err
-	}
-	resp, err = d.Client.DeleteImage(ctx, zone, in.ImageID)
-	c.observe(resp)
+	img, err := d.readAndDelete(ctx, c, zone, in.ImageID)
 	if err != nil {
 		return DeleteImageOutput{}, err
 	}
@@ -122,6 +167,27 @@ func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (D
 		RemainingSnapshots: remaining,
 		Message:            message,
 	}, nil
+}
+
+// readAndDelete reads the image, then deletes it, both under the image's
+// lock so that the snapshots it reports are those of the image deleted.
+// Read first: the answer to DELETE is empty, and the caller needs to know
+// which snapshots outlive the image.
+func (d *Deps) readAndDelete(ctx context.Context, c *call, zone scaleway.Zone, id string) (*scaleway.Image, error) {
+	unlock, err := d.lockImage(ctx, zone, id)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	img, resp, err := d.Client.GetImage(ctx, zone, id)
+	c.observe(resp)
+	if err != nil {
+		return nil, err
+	}
+	resp, err = d.Client.DeleteImage(ctx, zone, id)
+	c.observe(resp)
+	c.wrote(id, err)
+	return img, err
 }
 
 // readSnapshots reads, after the delete, the snapshots the image was made

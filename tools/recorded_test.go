@@ -55,19 +55,22 @@ func TestUpdateImageSendsTheRecordedPUT(t *testing.T) {
 			var out tools.ImageOutput
 			e.call(t, tools.SetImageTool, args, &out)
 
+			// The image is read, read again just before the write (to
+			// catch a change made meanwhile), then replaced.
 			sent := upstream.Requests()
-			if len(sent) != 2 || sent[0].Method != http.MethodGet || sent[1].Method != http.MethodPut || sent[1].Path != put.Path {
-				t.Fatalf("requests %+v, want the GET then the PUT", sent)
+			if len(sent) != 3 || sent[0].Method != http.MethodGet || sent[1].Method != http.MethodGet || sent[2].Method != http.MethodPut || sent[2].Path != put.Path {
+				t.Fatalf("requests %+v, want two GETs then the PUT", sent)
 			}
-			unexplained, unseen := recorded.Explained(put.Name(), "request", recorded.Compare(put.RequestBody, sent[1].Body, nil))
+			body := sent[2].Body
+			unexplained, unseen := recorded.Explained(put.Name(), "request", recorded.Compare(put.RequestBody, body, nil))
 			if len(unexplained) > 0 {
-				t.Errorf("PUT body %s\nrecorded %s\n  %s", sent[1].Body, put.RequestBody, strings.Join(unexplained, "\n  "))
+				t.Errorf("PUT body %s\nrecorded %s\n  %s", body, put.RequestBody, strings.Join(unexplained, "\n  "))
 			}
 			for _, d := range unseen {
 				t.Errorf("the listed divergence at %q no longer happens; take it off recorded.Divergences", d.Where)
 			}
-			if sent[1].Header.Get("Content-Type") != put.RequestType {
-				t.Errorf("Content-Type %q, recorded %q", sent[1].Header.Get("Content-Type"), put.RequestType)
+			if sent[2].Header.Get("Content-Type") != put.RequestType {
+				t.Errorf("Content-Type %q, recorded %q", sent[2].Header.Get("Content-Type"), put.RequestType)
 			}
 			if out.Image == nil || out.Image.ID != put.ID() {
 				t.Errorf("result %+v", out.Image)

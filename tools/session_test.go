@@ -44,6 +44,7 @@ type setup struct {
 	// clientOpts come after the defaults, so they win (retry policy,
 	// per-attempt timeout).
 	clientOpts []scaleway.Option
+	stopping   <-chan struct{} // Deps.Stopping
 }
 
 func newEnv(t *testing.T, s setup) *env {
@@ -79,6 +80,7 @@ func newEnv(t *testing.T, s setup) *env {
 		DefaultProject:   scalewaytest.DefaultProjectID,
 		Logger:           zerolog.New(e.logs),
 		WaitPollInterval: 5 * time.Millisecond,
+		Stopping:         s.stopping,
 	}
 	if s.noClient {
 		deps.Client = nil

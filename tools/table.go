@@ -43,6 +43,14 @@ type Deps struct {
 	MaxListItems int
 	// WaitPollInterval is how often create's wait asks for the image.
 	WaitPollInterval time.Duration
+	// Stopping is closed when the process begins to shut down; nil means
+	// never. A create-instance-image waiting for its image then returns
+	// at once, successfully, with the image as last read and what to do
+	// next, rather than hold the shutdown up or be cut off without an
+	// answer.
+	Stopping <-chan struct{}
+
+	locks imageLocks // one writer per image at a time
 }
 
 // definition is one row of the tool table.
@@ -81,7 +89,7 @@ var table = []definition{
 	{
 		name:        SetImageTool,
 		title:       "Replace an image",
-		description: "Replace an image's properties (PUT); omitted fields keep their values, [] clears a list.",
+		description: "Replace an image's properties (PUT) by read-merge-write: omitted fields keep their values, [] clears a list. update-image-2 (PATCH) changes only the fields it names.",
 		readOnly:    false, destructive: false, idempotent: true,
 		input: SetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, SetImageTool, d.setImage) },

@@ -377,6 +377,7 @@ func TestInvalidArgumentsNeverReachScaleway(t *testing.T) {
 		{tools.SetImageTool, `{"id":"nope","name":"x"}`, "id"},
 		{tools.SetImageTool, `{"id":"` + id + `","arch":"mips"}`, "arch"},
 		{tools.UpdateImageTool, `{"image_id":"` + id + `","tags":[""]}`, "tags[0]"},
+		{tools.UpdateImageTool, `{"image_id":"` + id + `","name":"report\u202efdp.exe"}`, "invalid name: contains the invisible character U+202E"},
 		{tools.UpdateImageTool, `{"image_id":"` + id + `","extra_volumes":[]}`, "use update-image"},
 		{tools.DeleteImageTool, `{}`, "image_id"},
 		{tools.DeleteImageTool, `{"image_id":null,"zone":null}`, "image_id"},
@@ -472,6 +473,96 @@ func TestOneLogLinePerCall(t *testing.T) {
 	}
 }
 
+// TestWritesLogTheirImage: the line of a call that created, changed or
+// deleted an image names it, so that a write can be traced even when its
+// answer was lost; reads name none.
+func TestWritesLogTheirImage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, setup{})
+	var created tools.CreateImageOutput
+	e.call(t, tools.CreateImageTool, `{"root_volume":"`+e.fake.Snapshots("fr-par-1")[0].ID+`","arch":"x86_64"}`, &created)
+	id := created.Image.ID
+	calls := []struct{ tool, args, imageID string }{
+		{tools.GetImageTool, `{"image_id":"` + id + `"}`, ""},
+		{tools.UpdateImageTool, `{"image_id":"` + id + `","tags":["logged"]}`, id},
+		{tools.SetImageTool, `{"id":"` + id + `","name":"logged"}`, id},
+		{tools.DeleteImageTool, `{"image_id":"` + id + `"}`, id},
+	}
+	for _, c := range calls {
+		e.call(t, c.tool, c.args, nil)
+	}
+	lines := logLines(t, e.logs.String())
+	if len(lines) != 1+len(calls) {
+		t.Fatalf("%d log lines for %d calls", len(lines), 1+len(calls))
+	}
+	if l := lines[0]; l.Tool != tools.CreateImageTool || l.ImageID != id || l.Level != "info" {
+		t.Errorf("create logged %+v; want image_id %s", l, id)
+	}
+	for i, c := range calls {
+		if l := lines[i+1]; l.Tool != c.tool || l.ImageID != c.imageID || l.Level != "info" || l.Message != "tool call" {
+			t.Errorf("%s logged %+v; want image_id %q", c.tool, l, c.imageID)
+		}
+	}
+}
+
+// TestWriteDoneAfterTheCallerLeftIsAWarning: the caller goes away while
+// delete-instance-image reads the snapshots that outlive the image, after
+// the delete was done. The line is a warning naming the deleted image:
+// the answer may never reach the caller.
+func TestWriteDoneAfterTheCallerLeftIsAWarning(t *testing.T) {
+	t.Parallel()
+	e := newFaultEnv(t, scalewaytest.Options{})
+	id := privateImage(t, e.fake.Fake).ID
+	slow := []scalewaytest.Fault{scalewaytest.Delay(time.Minute), scalewaytest.Delay(time.Minute), scalewaytest.Delay(time.Minute)}
+	e.fake.Script(scalewaytest.RouteGetSnapshot, slow...)
+	e.fake.Script(scalewaytest.RouteGetBlockSnapshot, slow...)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go func() {
+		for e.fake.RequestCount(scalewaytest.RouteGetSnapshot)+e.fake.RequestCount(scalewaytest.RouteGetBlockSnapshot) == 0 && ctx.Err() == nil {
+			time.Sleep(time.Millisecond)
+		}
+		cancel()
+	}()
+	if _, err := e.call(ctx, tools.DeleteImageTool, `{"image_id":"`+id+`"}`); !isCanceled(err) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if !e.handlerFinished(tools.DeleteImageTool) {
+		t.Fatal("the handler did not return after the caller left")
+	}
+	lines := logLines(t, e.logs.String())
+	if len(lines) != 1 {
+		t.Fatalf("%d log lines, want 1", len(lines))
+	}
+	if l := lines[0]; l.Level != "warn" || l.ImageID != id || !strings.Contains(l.Message, "the write was done upstream, but the caller went away") {
+		t.Errorf("log line %+v; want a warning naming image %s", l, id)
+	}
+	if e.fake.RequestCount(scalewaytest.RouteDeleteImage) != 1 {
+		t.Errorf("the delete did not reach the API")
+	}
+}
+
+// logLine is the part of a tool call's log line the tests read.
+type logLine struct {
+	Level   string `json:"level"`
+	Tool    string `json:"tool"`
+	Message string `json:"message"`
+	ImageID string `json:"image_id"`
+}
+
+func logLines(t *testing.T, logs string) []logLine {
+	t.Helper()
+	var out []logLine
+	for raw := range strings.Lines(logs) {
+		var l logLine
+		if err := json.Unmarshal([]byte(raw), &l); err != nil {
+			t.Fatalf("log line %q: %v", raw, err)
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 // steppedClock is a fake clock the test moves by hand.
 type steppedClock struct {
 	mu  sync.Mutex
@@ -534,8 +625,41 @@ func TestCreateWaitTimesOut(t *testing.T) {
 	root := e.fake.Snapshots("fr-par-1")[0].ID
 	var out tools.CreateImageOutput
 	e.call(t, tools.CreateImageTool, `{"root_volume":"`+root+`","arch":"arm64","wait":true,"wait_timeout":1}`, &out)
-	if !out.Waited || !out.WaitTimedOut || out.Image.State != "creating" {
+	if !out.Waited || !out.WaitTimedOut || out.WaitInterrupted || out.Image.State != "creating" {
 		t.Errorf("timed-out wait: %+v", out)
+	}
+	want := "Image " + out.Image.ID + " exists and is still creating, but the wait timed out; check it later with get-instance-image and image_id " + out.Image.ID + "."
+	if out.NextStep != want {
+		t.Errorf("next_step %q\nwant %q", out.NextStep, want)
+	}
+}
+
+// TestCreateWaitEndsWhenTheServerStops: when the process begins to shut
+// down (Deps.Stopping closes), a create that waits for its image returns
+// at once with a result, not an error: the image as last read, and how
+// to follow it. The fake's clock never moves, so the image stays
+// "creating" and the wait could only end by the shutdown.
+func TestCreateWaitEndsWhenTheServerStops(t *testing.T) {
+	t.Parallel()
+	clock := &steppedClock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	stopping := make(chan struct{})
+	e := newEnv(t, setup{fake: scalewaytest.Options{CreatingDuration: time.Hour, Clock: clock.Now}, stopping: stopping})
+	root := e.fake.Snapshots("fr-par-1")[0].ID
+	go func() {
+		// Shut down once the wait has polled.
+		for e.fake.RequestCount(scalewaytest.RouteGetImage) == 0 {
+			time.Sleep(time.Millisecond)
+		}
+		close(stopping)
+	}()
+	var out tools.CreateImageOutput
+	e.call(t, tools.CreateImageTool, `{"root_volume":"`+root+`","arch":"x86_64","wait":true,"wait_timeout":3600}`, &out)
+	if !out.Waited || !out.WaitInterrupted || out.WaitTimedOut || out.Image == nil || out.Image.State != "creating" {
+		t.Errorf("interrupted wait: %+v", out)
+	}
+	want := "Image " + out.Image.ID + " exists and is still creating, but the server is shutting down; check it later with get-instance-image and image_id " + out.Image.ID + "."
+	if out.NextStep != want {
+		t.Errorf("next_step %q\nwant %q", out.NextStep, want)
 	}
 }
 

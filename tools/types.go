@@ -53,12 +53,16 @@ type CreateImageInput struct {
 	WaitTimeout  int      `json:"wait_timeout,omitempty" jsonschema:"minimum=1,maximum=3600" jsonschema_description:"Seconds; default 300."`
 }
 
-// CreateImageOutput is the created image, and how the wait went.
+// CreateImageOutput is the created image, and how the wait went. A wait
+// that ended before the image left "creating" (timed out, or interrupted
+// because the server is shutting down) says in NextStep how to follow it.
 type CreateImageOutput struct {
-	Image        *Image  `json:"image"`
-	Waited       bool    `json:"waited"`
-	WaitTimedOut bool    `json:"wait_timed_out,omitempty"`
-	WaitSeconds  float64 `json:"wait_seconds,omitempty"`
+	Image           *Image  `json:"image"`
+	Waited          bool    `json:"waited"`
+	WaitTimedOut    bool    `json:"wait_timed_out,omitempty"`
+	WaitInterrupted bool    `json:"wait_interrupted,omitempty"`
+	WaitSeconds     float64 `json:"wait_seconds,omitempty"`
+	NextStep        string  `json:"next_step,omitempty"`
 }
 
 // SetImageInput is the input of update-image (PUT). Absent fields keep

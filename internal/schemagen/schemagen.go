@@ -22,9 +22,11 @@ import (
 // (types, enums, id patterns, bounds, required fields, a few words where a
 // name is not enough) and leave out what does not:
 //
-//   - no additionalProperties:false, in inputs or outputs: the handlers
-//     refuse unknown arguments with an error naming the field, and output
-//     objects are the server's own;
+//   - additionalProperties:false on inputs only (28 bytes each): the
+//     handlers refuse unknown arguments anyway, but a client or approval
+//     screen that checks arguments against the schema then refuses them
+//     too, rather than show arguments that will not run; output objects
+//     are the server's own;
 //   - outputs type their top-level fields only; an image inside a result
 //     is the API's object, typed "object" (its fields are the API's, and
 //     the result shows them);
@@ -98,9 +100,11 @@ func decorateOutput(s *jsonschema.Schema) {
 	}
 }
 
-// decorateInput adds the rules that depend on a field's name, taking them
-// from package scaleway so they are written once.
+// decorateInput closes the input to other properties and adds the rules
+// that depend on a field's name, taking them from package scaleway so
+// they are written once.
 func decorateInput(s *jsonschema.Schema, tool string) {
+	s.AdditionalProperties = jsonschema.FalseSchema
 	if s.Properties == nil {
 		return
 	}

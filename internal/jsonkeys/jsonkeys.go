@@ -1,0 +1,257 @@
+// Package jsonkeys checks the object keys of a JSON document against the
+// Go type it is about to be decoded into. encoding/json matches a key to a
+// field whatever its case (with Unicode folding: "tagſ" fills tags), and
+// the last of repeated keys wins, so {"image_id":"A","Image_ID":"B"} acts
+// on B while a person approving the call reads A. Check refuses both, at
+// every level, and, when asked, keys that name no field at all. The MCP
+// tools and the REST adapter share it, so the rule is written once.
+package jsonkeys
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+)
+
+// Unknown says what Check does with a key that names no field, in any
+// case.
+type Unknown int
+
+const (
+	// IgnoreUnknown lets such keys pass, as Scaleway's API does: its SDKs
+	// and old clients send fields it no longer reads (default_bootscript,
+	// from_server...).
+	IgnoreUnknown Unknown = iota
+	// RefuseUnknown refuses them: a misspelt tool argument must not be
+	// dropped in silence.
+	RefuseUnknown
+)
+
+const (
+	// maxDepth bounds how deep Check follows nested values: the deepest
+	// real body nests three levels (extra_volumes.1.id), and following a
+	// hostile document a million levels deep would only burn stack.
+	maxDepth = 32
+	// maxProblems bounds how many problems one answer names, so that a
+	// hostile document cannot make it huge.
+	maxProblems = 10
+	// maxKeyBytes bounds a key as it is quoted back in a message.
+	maxKeyBytes = 64
+)
+
+// errStop ends the walk once it has found enough.
+var errStop = errors.New("enough problems found")
+
+// Check reads the first JSON value of data, which is to be decoded into a
+// value of type t, and returns one *scaleway.ValidationError per misnamed
+// key, joined, or nil. Malformed JSON and wrong types are left to the
+// decoder, which names them better: Check stops quietly at the first
+// token it cannot read.
+func Check(data []byte, t reflect.Type, unknown Unknown) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	// Numbers stay text: one too large for a float64 is the decoder's to
+	// refuse, not a reason to stop checking keys.
+	dec.UseNumber()
+	c := &checker{dec: dec, unknown: unknown}
+	_ = c.value(t, "", 0) // an unreadable token is the decoder's to report
+	return errors.Join(c.problems...)
+}
+
+type checker struct {
+	dec      *json.Decoder
+	unknown  Unknown
+	problems []error
+}
+
+// value checks the next value, to be decoded into t (nil: into anything,
+// so only repeated keys are refused inside it).
+func (c *checker) value(t reflect.Type, path string, depth int) error {
+	tok, err := c.dec.Token()
+	if err != nil {
+		return err
+	}
+	delim, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	if depth == maxDepth {
+		// The rest of this value cannot be followed: stop here.
+		_ = c.add(path, fmt.Sprintf("nests more than %d levels deep; no argument is that deep", maxDepth))
+		return errStop
+	}
+	if delim == '[' {
+		return c.array(t, path, depth+1)
+	}
+	return c.object(t, path, depth+1)
+}
+
+func (c *checker) array(t reflect.Type, path string, depth int) error {
+	var elem reflect.Type
+	if t = decodedAs(t); t != nil && (t.Kind() == reflect.Slice || t.Kind() == reflect.Array) {
+		elem = t.Elem()
+	}
+	for i := 0; c.dec.More(); i++ {
+		if err := c.value(elem, fmt.Sprintf("%s[%d]", path, i), depth); err != nil {
+			return err
+		}
+	}
+	_, err := c.dec.Token()
+	return err
+}
+
+func (c *checker) object(t reflect.Type, path string, depth int) error {
+	seen := map[string]bool{}
+	for c.dec.More() {
+		tok, err := c.dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		keyPath := join(path, printable(key))
+		if seen[key] {
+			if err := c.add(keyPath, "is given more than once; give each argument once"); err != nil {
+				return err
+			}
+		}
+		seen[key] = true
+		child, err := c.member(t, key, path)
+		if err != nil {
+			return err
+		}
+		if err := c.value(child, keyPath, depth); err != nil {
+			return err
+		}
+	}
+	_, err := c.dec.Token()
+	return err
+}
+
+// member returns the type the value of key decodes into, refusing a key
+// that names a field only when case is ignored (encoding/json would fill
+// that field) and, when asked, one that names none.
+func (c *checker) member(t reflect.Type, key, path string) (reflect.Type, error) {
+	t = decodedAs(t)
+	switch {
+	case t == nil:
+		return nil, nil
+	case t.Kind() == reflect.Map:
+		return t.Elem(), nil
+	case t.Kind() != reflect.Struct:
+		return nil, nil // the decoder refuses an object here
+	}
+	fields := fieldsOf(t)
+	for _, f := range fields {
+		if f.name == key {
+			return f.typ, nil
+		}
+	}
+	keyPath := join(path, printable(key))
+	for _, f := range fields {
+		if strings.EqualFold(f.name, key) {
+			return f.typ, c.add(keyPath, "is not an argument; argument names are case-sensitive: did you mean "+join(path, f.name)+"?")
+		}
+	}
+	if c.unknown == RefuseUnknown {
+		names := make([]string, len(fields))
+		for i, f := range fields {
+			names[i] = f.name
+		}
+		return nil, c.add(keyPath, "is not an argument; the arguments allowed are "+strings.Join(names, ", "))
+	}
+	return nil, nil
+}
+
+// add records a problem with the key at path; it returns errStop once
+// there are enough to answer.
+func (c *checker) add(path, reason string) error {
+	c.problems = append(c.problems, &scaleway.ValidationError{Field: path, Kind: scaleway.KindConstraint, Reason: reason})
+	if len(c.problems) == maxProblems {
+		return errStop
+	}
+	return nil
+}
+
+var unmarshaler = reflect.TypeFor[json.Unmarshaler]()
+
+// decodedAs is t as encoding/json matches keys for it: pointers followed,
+// and nil when it matches none itself (an interface, or a type with its
+// own UnmarshalJSON, such as a timestamp).
+func decodedAs(t reflect.Type) reflect.Type {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() == reflect.Interface || reflect.PointerTo(t).Implements(unmarshaler) {
+		return nil
+	}
+	return t
+}
+
+// field is a struct field as encoding/json names it.
+type field struct {
+	name string
+	typ  reflect.Type
+}
+
+// fieldsOf lists the fields encoding/json decodes into, in order: the
+// struct's own, then those of structs embedded without a name, which
+// encoding/json promotes unless an own field takes the name.
+func fieldsOf(t reflect.Type) []field {
+	var own, promoted []field
+	taken := map[string]bool{}
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if embedded := decodedAs(sf.Type); sf.Anonymous && name == "" && embedded != nil && embedded.Kind() == reflect.Struct {
+			promoted = append(promoted, fieldsOf(embedded)...)
+			continue
+		}
+		if tag == "-" || !sf.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		own = append(own, field{name, sf.Type})
+		taken[name] = true
+	}
+	for _, f := range promoted {
+		if !taken[f.name] {
+			own = append(own, f)
+		}
+	}
+	return own
+}
+
+func join(path, key string) string {
+	if path == "" {
+		return key
+	}
+	return path + "." + key
+}
+
+// printable is a key as a message may quote it: shortened, and with what
+// does not print (controls, invisible characters) escaped, so that a
+// hostile key can neither flood an answer nor hide in it; the empty key
+// is written "" so that the message still names something.
+func printable(key string) string {
+	if key == "" {
+		return `""`
+	}
+	if len(key) > maxKeyBytes {
+		cut := maxKeyBytes
+		for cut > 0 && !utf8.RuneStart(key[cut]) {
+			cut--
+		}
+		key = key[:cut] + "…"
+	}
+	quoted := strconv.QuoteToGraphic(key)
+	return quoted[1 : len(quoted)-1]
+}
