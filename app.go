@@ -76,6 +76,7 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		return nil, err
 	}
 	a.deps = &tools.Deps{
+		Stopping:       a.stopping,
 		Client:         a.client,
 		DefaultZone:    cfg.Zone,
 		DefaultProject: project,
