@@ -11,8 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
 
 // rawStdio is the binary serving MCP on stdio, driven line by line, as a
@@ -234,4 +237,45 @@ func TestHTTPBatchFanOut(t *testing.T) {
 		t.Errorf("the refused batch made %d upstream requests", n)
 	}
 	t.Logf("one %d-byte batch of 500 zone \"all\" lists: HTTP %d, %d upstream requests", len(big), answer.status, len(fake.Requests()))
+}
+
+// TestHTTPWaitAnswersAtShutdown: SIGTERM while a create waits for its
+// image over streamable HTTP. The wait ends at once with an answer that
+// says the image exists and how to check it later, the listener delivers
+// it within its grace period, and the process exits 0.
+func TestHTTPWaitAnswersAtShutdown(t *testing.T) {
+	t.Parallel()
+	fake := scalewaytest.NewServer(scalewaytest.Options{CreatingDuration: time.Hour})
+	t.Cleanup(fake.Close)
+	p := startListeners(t, upstreamEnv(fake, scalewaytest.SandboxToken), "--http", "127.0.0.1:0")
+	session := httpSession(t, p.addrs["mcp"])
+	type outcome struct {
+		res *mcp.CallToolResult
+		err error
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		res, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: tools.CreateImageTool, Arguments: map[string]any{
+			"root_volume": fake.Snapshots("fr-par-1")[0].ID, "arch": "x86_64", "name": "waiting", "wait": true,
+		}})
+		done <- outcome{res, err}
+	}()
+	for fake.RequestCount(scalewaytest.RouteCreateImage) == 0 { // the image exists, the wait has begun
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	got := <-done
+	if got.err != nil || got.res.IsError {
+		t.Fatalf("the waiting create: %v %s", got.err, resultText(got.res))
+	}
+	var out tools.CreateImageOutput
+	if err := json.Unmarshal([]byte(resultText(got.res)), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !out.WaitInterrupted || out.Image == nil || out.Image.Name != "waiting" || !strings.Contains(out.NextStep, tools.GetImageTool) || !strings.Contains(out.NextStep, out.Image.ID) {
+		t.Errorf("the answer: %+v", out)
+	}
+	// p.wait, in the cleanup, fails the test unless the process exits 0.
 }
