@@ -21,8 +21,14 @@ import (
 // the one a reader of the body sees.
 func decodeBody(r *http.Request, v any) error {
 	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		return fmt.Errorf("reading request body: %w", err)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return fmt.Errorf("reading request body: %w", err) // 413
+	case err != nil:
+		// A body that cannot be read (broken chunked encoding, a client
+		// that went away) is the request's fault: 400, not 500.
+		return &scaleway.ValidationError{Field: "body", Kind: scaleway.KindFormat, Reason: "could not be read: " + err.Error()}
 	}
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil

@@ -1,8 +1,11 @@
 package rest_test
 
 import (
+	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -221,5 +224,31 @@ func TestLogsOneLinePerRequestWithoutSecrets(t *testing.T) {
 		if strings.Contains(f.logs.String(), secret) {
 			t.Errorf("the logs contain the caller's key: %s", f.logs.String())
 		}
+	}
+}
+
+// TestUnreadableBodyIs400: a body that cannot be read, here a broken
+// chunked encoding, is the request's fault: 400 naming the body, and
+// nothing reaches the API.
+func TestUnreadableBodyIs400(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, fixtureOptions{})
+	conn, err := net.Dial("tcp", strings.TrimPrefix(f.adapter.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n{\"nam\r\nzz\r\n", imagesPath(zone))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"argument_name":"body"`) {
+		t.Errorf("broken chunked body = %d %s; want 400 naming the body", resp.StatusCode, body)
+	}
+	if n := len(f.fake.Requests()); n != 0 {
+		t.Errorf("upstream got %d requests", n)
 	}
 }
