@@ -45,6 +45,10 @@ func failureAnswer(err error) *scaleway.Error {
 			Message: "authentication is denied: send X-Auth-Token, or start the server with SCW_SECRET_KEY or SCALEWAY_API_KEY set",
 			Method:  "api_key", Reason: "invalid_argument",
 		}
+	case errors.As(err, &apiErr) && apiErr.Type == scaleway.ErrRedirect:
+		// The API URL points at something that redirects: the gateway's
+		// fault, and its own 3xx must not send our caller anywhere.
+		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.ErrRedirect, Message: apiErr.Error(), RequestID: apiErr.RequestID}
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusBadRequest:
 		return apiErr
 	case errors.As(err, &apiErr):

@@ -28,15 +28,21 @@ var Version = "dev"
 // about 100 KiB.
 const maxResponseBytes = 16 << 20
 
-// Client calls the Instance images API. It is safe for concurrent use.
+// Client calls the Instance images API. It is safe for concurrent use, and
+// meant to be shared: its limit on requests in flight holds for every call
+// made through it.
 type Client struct {
-	baseURL        *url.URL
-	secretKey      string
-	userAgent      string
-	httpClient     *http.Client
-	retry          RetryPolicy
-	requestTimeout time.Duration
-	listWorkers    int
+	baseURL         *url.URL
+	secretKey       string
+	redactedSecrets []string
+	userAgent       string
+	httpClient      *http.Client
+	retry           RetryPolicy
+	requestTimeout  time.Duration
+	listWorkers     int
+	inFlight        chan struct{} // one token per request in flight
+	maxPages        int
+	maxListBytes    int
 }
 
 // Option configures a Client.
@@ -62,14 +68,40 @@ func WithSecretKey(key string) Option {
 	}
 }
 
-// WithHTTPClient replaces the HTTP client. Its Timeout should be zero: the
-// client applies its own per-request timeout (WithRequestTimeout).
-func WithHTTPClient(hc *http.Client) Option {
+// WithRedactedSecrets names more secrets (such as the HTTP listeners'
+// bearer tokens) to replace by RedactSecret's form wherever the client
+// passes on text from an answer: error messages and details, request ids,
+// headers. The secret key of each call (the configured one and a
+// per-request one) is always redacted.
+func WithRedactedSecrets(secrets ...string) Option {
 	return func(c *Client) error {
-		c.httpClient = hc
+		c.redactedSecrets = append(c.redactedSecrets, secrets...)
 		return nil
 	}
 }
+
+// WithHTTPClient makes the client send its requests with a copy of hc. hc
+// itself is not changed, but the copy refuses every redirect whatever hc's
+// CheckRedirect says (see ErrRedirect). Its Timeout should be zero: the
+// client applies its own per-request timeout (WithRequestTimeout).
+func WithHTTPClient(hc *http.Client) Option {
+	return func(c *Client) error {
+		if hc == nil {
+			return errors.New("the HTTP client is nil; pass one, or leave WithHTTPClient out to use the default")
+		}
+		own := *hc
+		own.CheckRedirect = refuseRedirect
+		c.httpClient = &own
+		return nil
+	}
+}
+
+// refuseRedirect keeps net/http from following a redirect: do then turns
+// the 3xx into an *Error of type ErrRedirect. The Scaleway API never
+// redirects, and following would send X-Auth-Token again (net/http drops
+// only Authorization), to any host and even over plain HTTP; a 307 or 308
+// would send a write's body again too.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // WithRetryPolicy replaces the retry policy.
 func WithRetryPolicy(p RetryPolicy) Option {
@@ -110,6 +142,58 @@ func WithListWorkers(n int) Option {
 	}
 }
 
+// DefaultMaxInFlight is how many requests a Client has in flight at most,
+// over all its calls: room for the list fan-out (10 workers) of three
+// callers at once, the stdio session and the two HTTP listeners.
+const DefaultMaxInFlight = 32
+
+// WithMaxInFlight bounds the requests in flight over every call made
+// through the client, however many callers share it. A call waits for a
+// free slot before each attempt; the wait ends when its context does.
+func WithMaxInFlight(n int) Option {
+	return func(c *Client) error {
+		if n < 1 {
+			return fmt.Errorf("max requests in flight must be at least 1, got %d", n)
+		}
+		c.inFlight = make(chan struct{}, n)
+		return nil
+	}
+}
+
+// DefaultMaxPages is how many pages one all-pages list call reads at most:
+// 10,000 images at 100 a page.
+const DefaultMaxPages = 100
+
+// WithMaxPages bounds the pages one call of ListAllImages reads, and the
+// pages one call of ListImagesInZones reads over all its zones (see there).
+// A list cut short by it says Truncated.
+func WithMaxPages(n int) Option {
+	return func(c *Client) error {
+		if n < 1 {
+			return fmt.Errorf("max pages must be at least 1, got %d", n)
+		}
+		c.maxPages = n
+		return nil
+	}
+}
+
+// DefaultMaxListBytes is how many bytes of answers one all-pages list call
+// reads at most: 32 MiB, some 30,000 images.
+const DefaultMaxListBytes = 32 << 20
+
+// WithMaxListBytes bounds the bytes of answer bodies one all-pages list
+// call holds: the walk stops after the page that goes past n, and the list
+// says Truncated. ListImagesInZones shares n among its zones.
+func WithMaxListBytes(n int) Option {
+	return func(c *Client) error {
+		if n < 1 {
+			return fmt.Errorf("max list bytes must be at least 1, got %d", n)
+		}
+		c.maxListBytes = n
+		return nil
+	}
+}
+
 // WithUserAgentSuffix appends a product token to the User-Agent.
 func WithUserAgentSuffix(token string) Option {
 	return func(c *Client) error {
@@ -127,10 +211,13 @@ func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
 		baseURL:        base,
 		userAgent:      fmt.Sprintf("scaleway-images-mcp/%s (%s; %s; %s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH),
-		httpClient:     &http.Client{Transport: newTransport()},
+		httpClient:     &http.Client{Transport: newTransport(), CheckRedirect: refuseRedirect},
 		retry:          DefaultRetryPolicy,
 		requestTimeout: 30 * time.Second,
 		listWorkers:    defaultListWorkers,
+		inFlight:       make(chan struct{}, DefaultMaxInFlight),
+		maxPages:       DefaultMaxPages,
+		maxListBytes:   DefaultMaxListBytes,
 	}
 	for _, opt := range opts {
 		if err := opt(c); err != nil {
@@ -187,9 +274,18 @@ func (c *Client) secretKeyFor(ctx context.Context) string {
 // Response describes the HTTP answer behind a successful call.
 type Response struct {
 	StatusCode int
-	Header     http.Header
-	RequestID  string // X-Request-Id, for support tickets and logs
-	Attempts   int    // 1 when no retry was needed
+	Header     http.Header // the answer's headers, every known secret redacted
+	// RequestID is X-Request-Id, for support tickets and logs, cleaned (see
+	// WithRedactedSecrets); empty when it does not look like an id.
+	RequestID string
+	Attempts  int // 1 when no retry was needed
+
+	bodyBytes int // size of the body read, for the list byte budget
+}
+
+// redactorFor cleans what the answers to a call made with key say.
+func (c *Client) redactorFor(key string) redactor {
+	return newRedactor(append([]string{key, c.secretKey}, c.redactedSecrets...)...)
 }
 
 // request is one call to make: everything needed to send it again on retry.
@@ -238,46 +334,91 @@ func (c *Client) httpRequest(ctx context.Context, req *request, key string) (*ht
 
 // do sends req, retrying as the policy allows, and decodes a 2xx JSON
 // answer into out (unless out is nil). Any other status becomes an *Error.
+// Every text taken from an answer is cleaned of the call's secrets.
 func (c *Client) do(ctx context.Context, req *request, out any) (*Response, error) {
 	key := c.secretKeyFor(ctx)
 	if key == "" {
 		return nil, ErrNoSecretKey
 	}
+	red := c.redactorFor(key)
 	for attempt := 1; ; attempt++ {
-		resp, body, err := c.send(ctx, req, key)
+		resp, body, err := c.send(ctx, req, key, red)
 		if err == nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
-			result := &Response{StatusCode: resp.StatusCode, Header: resp.Header, RequestID: resp.Header.Get("X-Request-Id"), Attempts: attempt}
-			if out != nil && resp.StatusCode != http.StatusNoContent {
-				if err := json.Unmarshal(body, out); err != nil {
-					return result, &Error{Type: ErrUnknown, Message: "an answer that is not valid JSON (" + err.Error() + ")", StatusCode: resp.StatusCode, RequestID: result.RequestID}
-				}
-			}
-			return result, nil
+			return decodeSuccess(resp, body, attempt, red, out)
 		}
 		if err == nil {
-			err = decodeError(resp, body)
+			err = decodeError(resp, body, red)
 		}
-		wait, retry := c.retry.next(req.method, attempt, err)
-		if !retry || ctx.Err() != nil {
+		if err := c.waitToRetry(ctx, req, attempt, err); err != nil {
 			return nil, err
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return nil, err
+	}
+}
+
+// decodeSuccess decodes a 2xx answer into out (unless out is nil or the
+// answer has no content).
+func decodeSuccess(resp *http.Response, body []byte, attempt int, red redactor, out any) (*Response, error) {
+	result := &Response{StatusCode: resp.StatusCode, Header: red.header(resp.Header), RequestID: red.requestID(resp.Header), Attempts: attempt, bodyBytes: len(body)}
+	if out != nil && resp.StatusCode != http.StatusNoContent {
+		if err := json.Unmarshal(body, out); err != nil {
+			return result, &Error{Type: ErrUnknown, Message: red.text("an answer that is not valid JSON ("+err.Error()+")", maxUpstreamText), StatusCode: resp.StatusCode, RequestID: result.RequestID}
 		}
-		timer := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			timer.Stop()
-			return nil, err
-		case <-timer.C:
+	}
+	return result, nil
+}
+
+// waitToRetry returns nil once it has waited before attempt+1, or the error
+// to end the call with: failed itself when the policy does not retry it or
+// the wait would outlast ctx's deadline. When ctx is cancelled before or
+// during the wait, the error says so, and what the last attempt met.
+func (c *Client) waitToRetry(ctx context.Context, req *request, attempt int, failed error) error {
+	wait, retry := c.retry.next(req.method, attempt, failed)
+	if !retry {
+		return failed
+	}
+	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+		return failed
+	}
+	if err := sleep(ctx, wait); err != nil {
+		if errors.Is(failed, err) { // the attempt itself was cut short
+			return failed
 		}
+		// Earlier attempts were sent: a write among them may have been
+		// carried out.
+		return fmt.Errorf("%w; the last attempt failed: %w", &TransportError{Method: req.method, Path: req.path, Err: err, Sent: true}, failed)
+	}
+	return nil
+}
+
+// sleep waits for d, or returns ctx's error as soon as ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return nil
 	}
 }
 
 // send makes one attempt and reads the whole body. A body that cannot be
 // read in full (a dropped or truncated answer) is a transport error.
-func (c *Client) send(ctx context.Context, req *request, key string) (*http.Response, []byte, error) {
-	attemptCtx, cancel := context.WithTimeout(ctx, c.requestTimeout)
+//
+// The attempt waits for a slot among the client's requests in flight; the
+// caller may cancel the call until then. From then on a write (anything
+// but GET) no longer listens to ctx's cancellation, only to its deadline and
+// the per-attempt timeout: a write handed to the transport may be carried
+// out whatever the caller does, and the caller must learn its outcome.
+func (c *Client) send(ctx context.Context, req *request, key string, red redactor) (*http.Response, []byte, error) {
+	if err := c.acquire(ctx); err != nil {
+		return nil, nil, &TransportError{Method: req.method, Path: req.path, Err: err}
+	}
+	defer c.release()
+	attemptCtx, cancel := c.attemptContext(ctx, req.method)
 	defer cancel()
 	hr, err := c.httpRequest(attemptCtx, req, key)
 	if err != nil {
@@ -285,12 +426,51 @@ func (c *Client) send(ctx context.Context, req *request, key string) (*http.Resp
 	}
 	resp, err := c.httpClient.Do(hr)
 	if err != nil {
-		return nil, nil, &TransportError{Method: req.method, Path: req.path, Err: err, Sent: !isDialError(err)}
+		return nil, nil, &TransportError{Method: req.method, Path: req.path, Err: red.wrap(err), Sent: !isDialError(err)}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
 	if err != nil {
-		return nil, nil, &TransportError{Method: req.method, Path: req.path, Err: fmt.Errorf("reading answer (HTTP %d): %w", resp.StatusCode, err), Sent: true}
+		return nil, nil, &TransportError{Method: req.method, Path: req.path, Err: red.wrap(fmt.Errorf("reading answer (HTTP %d): %w", resp.StatusCode, err)), Sent: true}
+	}
+	if refusesPlainHTTP(resp, body) {
+		// The TLS server refused the bytes before reading a request.
+		return nil, nil, &TransportError{Method: req.method, Path: req.path, Err: errHTTPToHTTPS, Sent: false}
 	}
 	return resp, body, nil
+}
+
+// acquire takes a slot among the requests in flight, or returns ctx's
+// error if ctx ends first.
+func (c *Client) acquire(ctx context.Context) error {
+	select {
+	case c.inFlight <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// select picks at random when a slot and the cancellation are both
+	// ready: a cancelled call must not send.
+	if err := ctx.Err(); err != nil {
+		c.release()
+		return err
+	}
+	return nil
+}
+
+func (c *Client) release() { <-c.inFlight }
+
+// attemptContext bounds one attempt by the per-attempt timeout. A GET
+// stays cancellable. A write is detached from ctx's cancellation but keeps
+// its deadline (the caller's own bound): once sent it may be done upstream
+// already, and abandoning the answer would leave the caller unsure whether
+// the image was created, changed or deleted.
+func (c *Client) attemptContext(ctx context.Context, method string) (context.Context, context.CancelFunc) {
+	if method == http.MethodGet {
+		return context.WithTimeout(ctx, c.requestTimeout)
+	}
+	timeout := c.requestTimeout
+	if deadline, ok := ctx.Deadline(); ok {
+		timeout = min(timeout, time.Until(deadline))
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), timeout)
 }

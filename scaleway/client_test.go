@@ -291,7 +291,7 @@ func TestRetries(t *testing.T) {
 		wantErr  string // an *Error type, or "transport"; "" for success
 	}{
 		{"503 then success", getImage, []func(http.ResponseWriter){status(503)}, 2, ""},
-		{"502, 504, 429 then success", getImage, []func(http.ResponseWriter){status(502), status(504), status(429, "Retry-After", "1")}, 4, ""},
+		{"502, 504, 429 then success", getImage, []func(http.ResponseWriter){status(502), status(504), status(429)}, 4, ""},
 		{"gives up after 3 retries", getImage, []func(http.ResponseWriter){status(503), status(503), status(503), status(503), status(503)}, 4, "unknown"},
 		{"500 is not retried", getImage, []func(http.ResponseWriter){status(500)}, 1, "unknown"},
 		{"404 is not retried", getImage, []func(http.ResponseWriter){func(w http.ResponseWriter) {
@@ -417,8 +417,11 @@ func TestRetryPolicyWaits(t *testing.T) {
 	if wait, ok := p.next(http.MethodGet, 1, limited(time.Second)); !ok || wait != time.Second {
 		t.Errorf("Retry-After 1s gave %s %v", wait, ok)
 	}
-	if wait, ok := p.next(http.MethodGet, 1, limited(time.Hour)); !ok || wait != 2*time.Second {
-		t.Errorf("Retry-After 1h gave %s %v, want the 2s cap", wait, ok)
+	if wait, ok := p.next(http.MethodGet, 1, limited(2*time.Second)); !ok || wait != 2*time.Second {
+		t.Errorf("Retry-After 2s gave %s %v, want the whole 2s: the cap itself is waited for", wait, ok)
+	}
+	if wait, ok := p.next(http.MethodGet, 1, limited(time.Hour)); ok {
+		t.Errorf("Retry-After 1h gave a retry after %s; over the 2s cap, the call must fail at once", wait)
 	}
 	for attempt, ceiling := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 300 * time.Millisecond, 5: 300 * time.Millisecond} {
 		for range 50 {

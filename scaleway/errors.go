@@ -37,6 +37,13 @@ const (
 	// ErrUnknown is set when the body is not a Scaleway error at all (HTML
 	// from a proxy, an empty body, truncated JSON).
 	ErrUnknown = "unknown"
+
+	// ErrRedirect is set by the client, never by the API, on a 3xx answer.
+	// The Scaleway API never redirects, so the client follows no redirect:
+	// following one would send X-Auth-Token (and a write's body) wherever
+	// the answer points. Message names that place, cleaned of userinfo,
+	// query and secrets; StatusCode is the 3xx status.
+	ErrRedirect = "redirect"
 )
 
 // ErrorDetail is one entry of an error's details. Which fields are set
@@ -153,7 +160,7 @@ func (e *Error) sentence() string {
 	case ErrTooManyRequests:
 		s := "Scaleway is rate limiting requests"
 		if e.RetryAfter > 0 {
-			s += fmt.Sprintf(": retry after %s", e.RetryAfter)
+			s += fmt.Sprintf(": retry after %s", wholeSeconds(e.RetryAfter))
 		}
 		return s + suffix(e.HelpMessage, " (%s)") + "."
 	case ErrOutOfStock:
@@ -165,10 +172,13 @@ func (e *Error) sentence() string {
 		return "Scaleway rejected the request: " + orDefault(e.Message, "invalid request") + "."
 	case ErrConflict:
 		return "Scaleway reported a conflict: " + orDefault(e.Message, "the resource is in use") + "."
+	case ErrRedirect:
+		return "The API answered with " + orDefault(e.Message, "a redirect") + ", which was not followed: the Scaleway API never redirects, " +
+			"so check that SCW_API_URL (or --api-url) is the API's own URL, such as " + DefaultAPIURL + "."
 	case ErrUnknown:
-		return "Scaleway answered " + orDefault(e.Message, http.StatusText(e.StatusCode)) + retryHint(e.StatusCode)
+		return "Scaleway answered " + orDefault(e.Message, http.StatusText(e.StatusCode)) + e.retryHint()
 	}
-	return "Scaleway answered " + e.Type + ": " + orDefault(e.Message, http.StatusText(e.StatusCode)) + retryHint(e.StatusCode)
+	return "Scaleway answered " + e.Type + ": " + orDefault(e.Message, http.StatusText(e.StatusCode)) + e.retryHint()
 }
 
 func (e *Error) resourceRef() string {
@@ -207,14 +217,23 @@ func describeFields(fields map[string][]string) string {
 	return strings.Join(parts, "; ")
 }
 
-func retryHint(status int) string {
+// retryHint ends a sentence with when to try again: as Scaleway asked,
+// when it did, since a wait longer than the retry policy allows is not
+// retried at all (see RetryPolicy).
+func (e *Error) retryHint() string {
 	switch {
-	case status == http.StatusTooManyRequests, status >= 500:
+	case e.RetryAfter > 0:
+		return fmt.Sprintf("; Scaleway asked to wait %s before trying again.", wholeSeconds(e.RetryAfter))
+	case e.StatusCode == http.StatusTooManyRequests, e.StatusCode >= 500:
 		return "; this is usually temporary, try again shortly."
-	case status != 0:
-		return "."
 	}
 	return "."
+}
+
+// wholeSeconds rounds a wait up to the second, as Retry-After counts: a
+// date gives a wait such as 23h59m59.48s.
+func wholeSeconds(d time.Duration) time.Duration {
+	return (d + time.Second - 1).Truncate(time.Second)
 }
 
 func orDefault(s, fallback string) string {
@@ -236,17 +255,26 @@ func suffix(value, format string) string {
 var unknownResourcePattern = regexp.MustCompile(`^(.*?)\s*["']([^"']+)["'] not found`)
 
 // decodeError turns a non-2xx answer into an *Error. body may be anything:
-// a Scaleway error, a legacy Instance error, HTML, or truncated JSON.
-func decodeError(resp *http.Response, body []byte) *Error {
+// a Scaleway error, a legacy Instance error, HTML, or truncated JSON. Every
+// text taken from the answer is cleaned by red first.
+func decodeError(resp *http.Response, body []byte, red redactor) *Error {
 	e := &Error{
 		StatusCode: resp.StatusCode,
-		RequestID:  resp.Header.Get("X-Request-Id"),
+		RequestID:  red.requestID(resp.Header),
 		RetryAfter: parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()),
 	}
-	mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
-	if mediaType != "application/json" || json.Unmarshal(body, e) != nil || e.Type == "" {
-		*e = Error{Type: ErrUnknown, Message: resp.Status, StatusCode: e.StatusCode, RequestID: e.RequestID, RetryAfter: e.RetryAfter}
-		return e
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return redirectError(e, resp, red)
+	}
+	unknown := func() *Error {
+		return &Error{Type: ErrUnknown, Message: red.text(resp.Status, maxUpstreamText), StatusCode: e.StatusCode, RequestID: e.RequestID, RetryAfter: e.RetryAfter}
+	}
+	if mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mediaType != "application/json" || json.Unmarshal(body, e) != nil {
+		return unknown()
+	}
+	red.apiError(e)
+	if e.Type == "" {
+		return unknown()
 	}
 	if e.Type == ErrUnknownResource && e.Resource == "" {
 		if m := unknownResourcePattern.FindStringSubmatch(e.Message); m != nil && IsUUID(m[2]) {
@@ -258,6 +286,19 @@ func decodeError(resp *http.Response, body []byte) *Error {
 	// written it "Quota exceeded for this resource."
 	if e.Type == ErrInvalidRequest && strings.Contains(strings.ToLower(e.Message), "quota exceeded for this resource") {
 		e.Type = ErrQuotasExceeded
+	}
+	return e
+}
+
+// redirectError fills e, the error of a 3xx answer, with where the answer
+// pointed: without userinfo, query or fragment, where a proxy may put
+// credentials, and cleaned by red, since the path may hold a key too.
+func redirectError(e *Error, resp *http.Response, red redactor) *Error {
+	e.Type = ErrRedirect
+	e.Message = "a redirect without a usable Location"
+	if target, err := resp.Location(); err == nil {
+		target.User, target.RawQuery, target.ForceQuery, target.Fragment, target.RawFragment = nil, "", false, "", ""
+		e.Message = "a redirect to " + red.text(target.String(), maxUpstreamText)
 	}
 	return e
 }

@@ -136,7 +136,7 @@ func TestDecodeError(t *testing.T) {
 		{
 			name: "html from a proxy", status: 502, contentType: "text/html",
 			body:     `<html>Bad Gateway</html>`,
-			wantType: ErrUnknown, wantInMsg: []string{"502 Bad Gateway", "try again shortly"},
+			wantType: ErrUnknown, wantInMsg: []string{"502 Bad Gateway", "Scaleway asked to wait 7s before trying again"},
 		},
 		{
 			name: "truncated json", status: 500,
@@ -163,7 +163,7 @@ func TestDecodeError(t *testing.T) {
 					"Content-Type": {ct}, "X-Request-Id": {"req-1"}, "Retry-After": {"7"},
 				},
 			}
-			e := decodeError(resp, []byte(tt.body))
+			e := decodeError(resp, []byte(tt.body), redactor{})
 			if e.Type != tt.wantType {
 				t.Fatalf("type = %q, want %q", e.Type, tt.wantType)
 			}

@@ -25,8 +25,13 @@ import (
 )
 
 // fastPolicy retries like the default policy but without making the tests
-// wait: Retry-After (whole seconds on the wire) is capped at 50 ms.
+// wait: a Retry-After (whole seconds on the wire) over 50 ms is not
+// retried at all.
 var fastPolicy = scaleway.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond}
+
+// retryAfterPolicy is fastPolicy waiting for a Retry-After of one second,
+// the shortest the wire carries, for the tests of a 429 that is retried.
+var retryAfterPolicy = scaleway.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond, MaxRetryAfter: time.Second}
 
 // zone is where most tests work; other zones hold the same seeded world.
 const zone = scaleway.DefaultZone
@@ -1310,10 +1315,11 @@ func TestFakeRetries(t *testing.T) {
 		{name: "GET 503 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.ServerError(503)}, attempts: 2},
 		{name: "GET 502 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.ServerError(502)}, attempts: 2},
 		{name: "GET 504 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.ServerError(504)}, attempts: 2},
-		{name: "GET 429 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, attempts: 2},
+		{name: "GET 429 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, opts: []scaleway.Option{scaleway.WithRetryPolicy(retryAfterPolicy)}, attempts: 2},
+		{name: "GET 429 asking for more than the policy waits is not retried", call: get, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, want: wantAPIError, wantStatus: 429, wantType: scaleway.ErrTooManyRequests, attempts: 1},
 		{name: "list 503 502 504 then ok", call: list, faults: []scalewaytest.Fault{scalewaytest.ServerError(503), scalewaytest.ServerError(502), scalewaytest.ServerError(504)}, attempts: 4},
 		{name: "PATCH 503 then ok", call: patch, faults: []scalewaytest.Fault{scalewaytest.ServerError(503)}, attempts: 2},
-		{name: "PUT 429 then ok", call: put, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, attempts: 2},
+		{name: "PUT 429 then ok", call: put, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, opts: []scaleway.Option{scaleway.WithRetryPolicy(retryAfterPolicy)}, attempts: 2},
 		{name: "DELETE 502 then ok", call: del, faults: []scalewaytest.Fault{scalewaytest.ServerError(502)}, attempts: 2},
 		{name: "GET dropped connection is retried", call: get, faults: []scalewaytest.Fault{scalewaytest.DroppedConnection()}, attempts: 2},
 		{name: "GET truncated body is retried", call: get, faults: []scalewaytest.Fault{scalewaytest.TruncatedBody()}, attempts: 2},
@@ -1325,7 +1331,7 @@ func TestFakeRetries(t *testing.T) {
 		// The drop comes first: dropped on a connection that was reused
 		// (kept alive after an error answer), a GET is replayed once by
 		// net/http itself, unseen by the client's attempt count.
-		{name: "fault after fault then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.DroppedConnection(), scalewaytest.ServerError(503), scalewaytest.TooManyRequests(time.Second)}, attempts: 4},
+		{name: "fault after fault then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.DroppedConnection(), scalewaytest.ServerError(503), scalewaytest.TooManyRequests(time.Second)}, opts: []scaleway.Option{scaleway.WithRetryPolicy(retryAfterPolicy)}, attempts: 4},
 		{
 			name: "more faults than retries", call: get,
 			faults: []scalewaytest.Fault{scalewaytest.ServerError(503), scalewaytest.ServerError(502), scalewaytest.ServerError(504), scalewaytest.ServerError(503)},
@@ -1430,27 +1436,25 @@ func TestFakeRetries(t *testing.T) {
 	}
 }
 
-// TestFakeRetryAfterIsCapped proves the cap without timing anything: the
-// fake asks for 10 s, the call has 5 s left. Uncapped, the client would see
-// that the wait cannot fit and give up at once; capped at 50 ms, it retries.
-func TestFakeRetryAfterIsCapped(t *testing.T) {
+// TestFakeRetryAfterOverTheCapFailsAtOnce: the fake asks for 10 s, more
+// than the policy's 50 ms cap, and the call has time enough. The client
+// does not retry (waiting the cap would only meet the same 429): it fails
+// with the 429, which says how long Scaleway asked to wait.
+func TestFakeRetryAfterOverTheCapFailsAtOnce(t *testing.T) {
 	t.Parallel()
 	srv := startFake(t, scalewaytest.Options{})
 	c := newClient(t, srv)
 	srv.Script(scalewaytest.RouteListImages, scalewaytest.TooManyRequests(10*time.Second))
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
 
-	page, resp, err := c.ListImages(ctx, zone, nil)
-	if err != nil {
-		t.Fatalf("ListImages: %v", err)
+	_, _, err := c.ListImages(ctx, zone, nil)
+	apiErr := apiError(t, err, http.StatusTooManyRequests, scaleway.ErrTooManyRequests)
+	if apiErr.RetryAfter != 10*time.Second || !strings.Contains(err.Error(), "retry after 10s") {
+		t.Errorf("RetryAfter = %s, message %q; want 10s, named", apiErr.RetryAfter, err)
 	}
-	checkResponse(t, resp, http.StatusOK, 2)
-	if len(page.Images) != 17 {
-		t.Errorf("%d images, want 17", len(page.Images))
-	}
-	if got := srv.RequestCount(scalewaytest.RouteListImages); got != 2 {
-		t.Errorf("fake received %d requests, want 2", got)
+	if got := srv.RequestCount(scalewaytest.RouteListImages); got != 1 {
+		t.Errorf("fake received %d requests, want 1", got)
 	}
 }
 
@@ -1586,7 +1590,7 @@ func TestFakeListAllImages(t *testing.T) {
 		{name: "default page size 100", zone: zone, wantLen: perZone, wantTotal: perZone, wantPages: 2},
 		{name: "per_page 10", zone: "nl-ams-3", req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](10)}, wantLen: perZone, wantTotal: perZone, wantPages: 12},
 		{name: "per_page 7", zone: "it-mil-1", req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](7)}, wantLen: perZone, wantTotal: perZone, wantPages: 17},
-		{name: "per_page 1", zone: zone, req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](1)}, wantLen: perZone, wantTotal: perZone, wantPages: perZone},
+		{name: "per_page 1 stops at the page cap", zone: zone, req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](1)}, wantLen: scaleway.DefaultMaxPages, wantTotal: perZone, wantPages: scaleway.DefaultMaxPages, truncated: true},
 		{name: "caller's page is ignored", zone: zone, req: &scaleway.ListImagesRequest{Page: ptr[int32](3), PerPage: ptr[uint32](50)}, wantLen: perZone, wantTotal: perZone, wantPages: 3},
 		{name: "filtered by project", zone: "pl-waw-2", req: &scaleway.ListImagesRequest{Project: ptr(scalewaytest.DefaultProjectID), PerPage: ptr[uint32](25)}, wantLen: 103, wantTotal: 103, wantPages: 5},
 		{name: "filter matching nothing", zone: zone, req: &scaleway.ListImagesRequest{Name: ptr("nothing-matches")}, wantLen: 0, wantTotal: 0, wantPages: 1},

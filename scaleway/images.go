@@ -46,14 +46,15 @@ func (r *ListImagesRequest) query() url.Values {
 }
 
 // ListImages returns one page of the zone's images. TotalCount is read from
-// X-Total-Count.
+// X-Total-Count; a value that is not a count (see maxTotalCount) fails the
+// call.
 func (c *Client) ListImages(ctx context.Context, zone Zone, r *ListImagesRequest) (*ListImagesResponse, *Response, error) {
 	var page ListImagesResponse
-	resp, err := c.list(ctx, "images", zone, imagesPath(zone), r, &page)
+	total, resp, err := c.list(ctx, "images", zone, imagesPath(zone), r, &page)
 	if err != nil {
 		return nil, resp, err
 	}
-	page.TotalCount = totalCount(resp)
+	page.TotalCount = total
 	return &page, resp, nil
 }
 
@@ -64,29 +65,50 @@ type listRequest interface {
 }
 
 // list makes one list call of zone: it checks the zone and the filters,
-// then decodes the page into page.
-func (c *Client) list(ctx context.Context, what string, zone Zone, path string, r listRequest, page any) (*Response, error) {
+// then decodes the page into page, and returns X-Total-Count (0 when the
+// answer has none, as the Block API's).
+func (c *Client) list(ctx context.Context, what string, zone Zone, path string, r listRequest, page any) (uint32, *Response, error) {
 	if _, err := ParseZone(string(zone)); err != nil {
-		return nil, fmt.Errorf("listing %s: %w", what, err)
+		return 0, nil, fmt.Errorf("listing %s: %w", what, err)
 	}
 	if err := r.Validate(); err != nil {
-		return nil, fmt.Errorf("listing %s: %w", what, err)
+		return 0, nil, fmt.Errorf("listing %s: %w", what, err)
 	}
 	req, err := c.newRequest(http.MethodGet, path, r.query(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("listing %s: %w", what, err)
+		return 0, nil, fmt.Errorf("listing %s: %w", what, err)
 	}
 	resp, err := c.do(ctx, req, page)
 	if err != nil {
-		return resp, fmt.Errorf("listing %s in %s: %w", what, zone, err)
+		return 0, resp, fmt.Errorf("listing %s in %s: %w", what, zone, err)
 	}
-	return resp, nil
+	total, err := totalCount(resp)
+	if err != nil {
+		return 0, resp, fmt.Errorf("listing %s in %s: %w", what, zone, err)
+	}
+	return total, resp, nil
 }
 
+// maxTotalCount is the largest X-Total-Count believed: far more images or
+// snapshots than any account holds. A larger one (or one that is not a
+// count) comes from a broken API or proxy, and a walk of every page must
+// not plan on it.
+const maxTotalCount = 1_000_000
+
 // totalCount reads the Instance API's X-Total-Count; 0 when it is absent.
-func totalCount(resp *Response) uint32 {
-	total, _ := strconv.ParseUint(resp.Header.Get("X-Total-Count"), 10, 32)
-	return uint32(total)
+func totalCount(resp *Response) (uint32, error) {
+	raw := resp.Header.Get("X-Total-Count")
+	if raw == "" {
+		return 0, nil
+	}
+	total, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil || total > maxTotalCount {
+		return 0, &Error{
+			Type: ErrUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
+			Message: fmt.Sprintf("an invalid X-Total-Count header %q (not a whole number from 0 to %d), which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it, not at a broken proxy", shorten(raw, 64), maxTotalCount),
+		}
+	}
+	return uint32(total), nil
 }
 
 // imageEnvelope is the body of every single-image answer.
@@ -107,7 +129,10 @@ func (c *Client) GetImage(ctx context.Context, zone Zone, imageID string) (*Imag
 }
 
 // CreateImage creates an image from snapshots. It is never retried once the
-// request may have reached the API, so it creates at most one image.
+// request may have reached the API, so it creates at most one image. Once
+// the request is sent, cancelling ctx no longer stops the call (ctx's
+// deadline still does): it waits for the answer and returns it, so that the
+// caller knows whether the image was created.
 func (c *Client) CreateImage(ctx context.Context, zone Zone, r *CreateImageRequest) (*Image, *Response, error) {
 	if _, err := ParseZone(string(zone)); err != nil {
 		return nil, nil, fmt.Errorf("creating image: %w", err)
@@ -124,7 +149,9 @@ func (c *Client) CreateImage(ctx context.Context, zone Zone, r *CreateImageReque
 
 // SetImage replaces every property of an image (PUT). Whatever r leaves
 // empty is reset; build r with SetImageRequestFrom to keep the rest. r's
-// zone and id, when empty, are set to the path's.
+// zone and id, when empty, are set to the path's. As for every write, once
+// the request is sent cancelling ctx no longer stops the call (see
+// CreateImage).
 func (c *Client) SetImage(ctx context.Context, zone Zone, id string, r *SetImageRequest) (*Image, *Response, error) {
 	if err := checkZoneAndID(zone, "id", id); err != nil {
 		return nil, nil, fmt.Errorf("replacing image: %w", err)
@@ -139,7 +166,9 @@ func (c *Client) SetImage(ctx context.Context, zone Zone, id string, r *SetImage
 	return c.doImage(ctx, req, "replacing image "+id)
 }
 
-// UpdateImage changes the fields of r that are set (PATCH).
+// UpdateImage changes the fields of r that are set (PATCH). Once the
+// request is sent, cancelling ctx no longer stops the call (see
+// CreateImage).
 func (c *Client) UpdateImage(ctx context.Context, zone Zone, imageID string, r *UpdateImageRequest) (*Image, *Response, error) {
 	if err := checkZoneAndID(zone, "image_id", imageID); err != nil {
 		return nil, nil, fmt.Errorf("updating image: %w", err)
@@ -155,6 +184,8 @@ func (c *Client) UpdateImage(ctx context.Context, zone Zone, imageID string, r *
 }
 
 // DeleteImage deletes an image. Its snapshots are kept (and still billed).
+// Once the request is sent, cancelling ctx no longer stops the call (see
+// CreateImage).
 func (c *Client) DeleteImage(ctx context.Context, zone Zone, imageID string) (*Response, error) {
 	if err := checkZoneAndID(zone, "image_id", imageID); err != nil {
 		return nil, fmt.Errorf("deleting image: %w", err)

@@ -39,14 +39,14 @@ func (c *Client) GetSnapshot(ctx context.Context, zone Zone, snapshotID string) 
 }
 
 // ListSnapshots returns one page of the zone's Instance snapshots.
-// TotalCount is read from X-Total-Count.
+// TotalCount is read from X-Total-Count, as for ListImages.
 func (c *Client) ListSnapshots(ctx context.Context, zone Zone, r *ListSnapshotsRequest) (*ListSnapshotsResponse, *Response, error) {
 	var page ListSnapshotsResponse
-	resp, err := c.list(ctx, "snapshots", zone, snapshotsPath(zone), r, &page)
+	total, resp, err := c.list(ctx, "snapshots", zone, snapshotsPath(zone), r, &page)
 	if err != nil {
 		return nil, resp, err
 	}
-	page.TotalCount = totalCount(resp)
+	page.TotalCount = total
 	return &page, resp, nil
 }
 
@@ -84,7 +84,7 @@ func (c *Client) get(ctx context.Context, what string, zone Zone, id, collection
 // snapshots; the Block API counts them in the body.
 func (c *Client) ListBlockSnapshots(ctx context.Context, zone Zone, r *ListBlockSnapshotsRequest) (*ListBlockSnapshotsResponse, *Response, error) {
 	var page ListBlockSnapshotsResponse
-	resp, err := c.list(ctx, "block snapshots", zone, blockSnapshotsPath(zone), r, &page)
+	_, resp, err := c.list(ctx, "block snapshots", zone, blockSnapshotsPath(zone), r, &page)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // Zone is an Instance availability zone such as "fr-par-1".
@@ -94,10 +95,16 @@ func (e *ValidationError) Error() string {
 	return fmt.Sprintf("invalid %s %q: %s", e.Field, shorten(e.Value, 64), e.Reason)
 }
 
-// shorten keeps messages readable when a caller sends a huge value.
+// shorten keeps messages readable when a caller (or an upstream) sends a
+// huge value: at most max bytes, then an ellipsis. The cut falls between
+// two characters, so that the result stays valid UTF-8.
 func shorten(s string, max int) string {
 	if len(s) <= max {
 		return s
 	}
-	return s[:max] + "…"
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }

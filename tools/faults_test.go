@@ -31,8 +31,12 @@ type faultEnv struct{ *env }
 const faultImageID = "6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f"
 
 // faultRetries is the policy of the fault tests: three retries, waits of
-// a few milliseconds, and Retry-After honoured up to 50 ms.
+// a few milliseconds, and a Retry-After over 50 ms failing at once.
 var faultRetries = scaleway.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 4 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond}
+
+// retryAfterRetries waits for a Retry-After of one second, the shortest
+// the wire carries.
+var retryAfterRetries = scaleway.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 4 * time.Millisecond, MaxRetryAfter: time.Second}
 
 func newFaultEnv(t *testing.T, fake scalewaytest.Options, opts ...scaleway.Option) *faultEnv {
 	t.Helper()
@@ -96,14 +100,15 @@ func TestUpstreamFaults(t *testing.T) {
 		},
 		{
 			name: "429 with Retry-After, then success", route: scalewaytest.RouteListImages,
+			opts:   []scaleway.Option{scaleway.WithRetryPolicy(retryAfterRetries)},
 			faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second), scalewaytest.TooManyRequests(time.Second)},
 			tool:   tools.ListImagesTool, args: func(*faultEnv) string { return `{}` }, attempts: 3,
 		},
 		{
-			name: "429 on every attempt", route: scalewaytest.RouteGetImage,
+			name: "429 asking for more than the policy waits is not retried", route: scalewaytest.RouteGetImage,
 			faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second), scalewaytest.TooManyRequests(time.Second), scalewaytest.TooManyRequests(time.Second), scalewaytest.TooManyRequests(time.Second)},
 			tool:   tools.GetImageTool, args: func(*faultEnv) string { return get },
-			wantErr: []string{"too_many_requests"}, attempts: 4,
+			wantErr: []string{"too_many_requests", "retry after 1s"}, attempts: 1,
 		},
 		{
 			name: "malformed JSON is not retried", route: scalewaytest.RouteGetImage,
