@@ -61,15 +61,21 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		logger.Warn().Msg(warning)
 	}
 	a := &app{opts: opts, cfg: cfg, logger: logger, stopping: make(chan struct{})}
-	clientOpts := []scaleway.Option{scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey)}
+	// One client for every transport: its limit on requests in flight holds
+	// for the whole process, and it redacts the listeners' tokens too from
+	// anything an upstream echoes back.
+	clientOpts := []scaleway.Option{
+		scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey),
+		scaleway.WithMaxInFlight(opts.maxUpstream), scaleway.WithRedactedSecrets(opts.httpToken, opts.restToken),
+	}
 	project, org := cfg.ProjectID, cfg.OrganizationID
 	if opts.sandbox {
 		a.sandbox = scalewaytest.New(scalewaytest.Options{RequestLogSize: sandboxRequestLog})
-		clientOpts = []scaleway.Option{
+		clientOpts = append(clientOpts,
 			scaleway.WithBaseURL("http://sandbox.invalid"),
 			scaleway.WithSecretKey(scalewaytest.SandboxToken),
 			scaleway.WithHTTPClient(&http.Client{Transport: a.sandbox.Transport()}),
-		}
+		)
 		project, org = scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID
 	}
 	if a.client, err = scaleway.NewClient(clientOpts...); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
 )
 
@@ -28,6 +29,7 @@ type options struct {
 	restToken   string
 	origins     string
 	grace       time.Duration
+	maxUpstream int
 	showVersion bool
 	// tokenFlags are the token flags given on the command line, where any
 	// user of the machine can read them (ps): the app warns about them.
@@ -55,6 +57,7 @@ var (
 	restTokenFlag = flagSpec{"rest-token", "SCALEWAY_IMAGES_MCP_REST_TOKEN", "bearer token required by the REST listener (mandatory beyond loopback)"}
 	originsFlag   = flagSpec{"allow-origin", "SCALEWAY_IMAGES_MCP_ALLOW_ORIGIN", "comma-separated browser origins allowed by the HTTP listeners besides their own, e.g. http://localhost:6274 for the MCP Inspector"}
 	graceFlag     = flagSpec{"shutdown-grace", "SCALEWAY_IMAGES_MCP_SHUTDOWN_GRACE", "on SIGTERM, SIGINT or the end of stdin: how long calls in flight may finish, answers delivered, before the process exits"}
+	upstreamFlag  = flagSpec{"max-upstream", "SCALEWAY_IMAGES_MCP_MAX_UPSTREAM", "most requests to the Scaleway API in flight at once, over every call and listener of the process"}
 )
 
 func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.Writer) (*options, []string, error) {
@@ -69,8 +72,8 @@ func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.
 		}
 		return nil, nil, errUsage
 	}
-	if o.grace <= 0 {
-		fmt.Fprintf(stderr, "--%s %s: use a positive duration, such as 10s\n", graceFlag.name, o.grace)
+	if o.grace <= 0 || o.maxUpstream < 1 {
+		fmt.Fprintf(stderr, "--%s %s and --%s %d: use a positive duration and a positive whole number\n", graceFlag.name, o.grace, upstreamFlag.name, o.maxUpstream)
 		return nil, nil, errUsage
 	}
 	fs.Visit(func(f *flag.Flag) {
@@ -120,18 +123,26 @@ func newFlagSet(o *options, lookupEnv func(string) (string, bool), stderr io.Wri
 	stringVar(&o.restAddr, restFlag, "")
 	stringVar(&o.restToken, restTokenFlag, "")
 	stringVar(&o.origins, originsFlag, "")
-	grace := defaultShutdownGrace
-	if v, ok := lookupEnv(graceFlag.env); ok && v != "" {
-		parsed, err := time.ParseDuration(v)
-		if err != nil || parsed <= 0 {
-			envErrs = append(envErrs, fmt.Errorf("%s=%q is not a positive duration (use, say, 10s)", graceFlag.env, v))
-		} else {
-			grace = parsed
-		}
-	}
-	fs.DurationVar(&o.grace, graceFlag.name, grace, graceFlag.usage+" ($"+graceFlag.env+")")
+	fs.DurationVar(&o.grace, graceFlag.name, envDefault(lookupEnv, graceFlag, defaultShutdownGrace, time.ParseDuration, "a positive duration, such as 10s", &envErrs), graceFlag.usage+" ($"+graceFlag.env+")")
+	fs.IntVar(&o.maxUpstream, upstreamFlag.name, envDefault(lookupEnv, upstreamFlag, scaleway.DefaultMaxInFlight, strconv.Atoi, "a positive whole number", &envErrs), upstreamFlag.usage+" ($"+upstreamFlag.env+")")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	return fs, errors.Join(envErrs...)
+}
+
+// envDefault is a flag's default: its variable's value when set and valid
+// (a positive number or duration), else def, with an error that says what
+// the variable should hold.
+func envDefault[T int | time.Duration](lookupEnv func(string) (string, bool), spec flagSpec, def T, parse func(string) (T, error), want string, errs *[]error) T {
+	v, ok := lookupEnv(spec.env)
+	if !ok || v == "" {
+		return def
+	}
+	parsed, err := parse(v)
+	if err != nil || parsed <= 0 {
+		*errs = append(*errs, fmt.Errorf("%s=%q: use %s", spec.env, v, want))
+		return def
+	}
+	return parsed
 }
 
 // defaultShutdownGrace is how long calls in flight may finish at
