@@ -24,9 +24,11 @@ const DefaultAPIURL = "https://api.scaleway.com"
 var Version = "dev"
 
 // maxResponseBytes bounds how much of an answer is read, so a broken proxy
-// cannot make the client buffer without limit. A page of 100 images is
-// about 100 KiB.
-const maxResponseBytes = 16 << 20
+// or a hostile upstream cannot make the client buffer without limit. A
+// page of 100 images is about 100 KiB; one of 100 images at every bound
+// (names of 255 bytes, 64 tags of 128 bytes, 16 extra volumes) is about
+// 1.5 MiB.
+const maxResponseBytes = 4 << 20
 
 // Client calls the Instance images API. It is safe for concurrent use, and
 // meant to be shared: its limit on requests in flight holds for every call

@@ -62,12 +62,54 @@ func (c *Client) ListImages(ctx context.Context, zone Zone, r *ListImagesRequest
 type listRequest interface {
 	Validate() error
 	query() url.Values
+	pageSize() int // the most items a page may hold
+}
+
+// listPage is a decoded page of a list call.
+type listPage interface{ items() int }
+
+func (p *ListImagesResponse) items() int         { return len(p.Images) }
+func (p *ListSnapshotsResponse) items() int      { return len(p.Snapshots) }
+func (p *ListBlockSnapshotsResponse) items() int { return len(p.Snapshots) }
+
+func (r *ListImagesRequest) pageSize() int {
+	if r == nil {
+		return MaxPerPage
+	}
+	return pageSize(r.PerPage)
+}
+
+func (r *ListSnapshotsRequest) pageSize() int {
+	if r == nil {
+		return MaxPerPage
+	}
+	return pageSize(r.PerPage)
+}
+
+func (r *ListBlockSnapshotsRequest) pageSize() int {
+	if r == nil {
+		return MaxPerPage
+	}
+	return pageSize(r.PageSize)
+}
+
+// pageSize is the size asked, or the most any page holds when none was:
+// the APIs' default is less.
+func pageSize(asked *uint32) int {
+	if asked == nil {
+		return MaxPerPage
+	}
+	return int(*asked)
 }
 
 // list makes one list call of zone: it checks the zone and the filters,
 // then decodes the page into page, and returns X-Total-Count (0 when the
 // answer has none, as the Block API's).
-func (c *Client) list(ctx context.Context, what string, zone Zone, path string, r listRequest, page any) (uint32, *Response, error) {
+//
+// A page holding more items than it was asked for is an upstream error:
+// the API never does it, and a hostile upstream would use it to make one
+// call hold as much as the answer cap allows.
+func (c *Client) list(ctx context.Context, what string, zone Zone, path string, r listRequest, page listPage) (uint32, *Response, error) {
 	if _, err := ParseZone(string(zone)); err != nil {
 		return 0, nil, fmt.Errorf("listing %s: %w", what, err)
 	}
@@ -81,6 +123,12 @@ func (c *Client) list(ctx context.Context, what string, zone Zone, path string, 
 	resp, err := c.do(ctx, req, page)
 	if err != nil {
 		return 0, resp, fmt.Errorf("listing %s in %s: %w", what, zone, err)
+	}
+	if n, most := page.items(), r.pageSize(); n > most {
+		return 0, resp, fmt.Errorf("listing %s in %s: %w", what, zone, &Error{
+			Type: ErrUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
+			Message: fmt.Sprintf("a page of %d %s where at most %d were asked for, which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it", n, what, most),
+		})
 	}
 	total, err := totalCount(resp)
 	if err != nil {

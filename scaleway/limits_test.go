@@ -327,3 +327,47 @@ func TestInvalidTotalCount(t *testing.T) {
 		})
 	}
 }
+
+// TestPageLargerThanAskedIsAnUpstreamError: the API never answers a page
+// with more items than asked for; a hostile upstream would, to make one
+// call hold all the answer cap allows.
+func TestPageLargerThanAskedIsAnUpstreamError(t *testing.T) {
+	t.Parallel()
+	images := strings.TrimSuffix(strings.Repeat(`{"id":"`+testImage+`"},`, 3), ",")
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, `{"images":[`+images+`],"snapshots":[`+images+`]}`)
+	}))
+	two, hundred := uint32(2), uint32(100)
+	tests := []struct {
+		name string
+		call func() error
+		ok   bool
+	}{
+		{"images, per_page 2", func() error {
+			_, _, err := c.ListImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &two})
+			return err
+		}, false},
+		{"snapshots, per_page 2", func() error {
+			_, _, err := c.ListSnapshots(t.Context(), "fr-par-1", &ListSnapshotsRequest{PerPage: &two})
+			return err
+		}, false},
+		{"block snapshots, page_size 2", func() error {
+			_, _, err := c.ListBlockSnapshots(t.Context(), "fr-par-1", &ListBlockSnapshotsRequest{PageSize: &two})
+			return err
+		}, false},
+		{"images, per_page 100", func() error {
+			_, _, err := c.ListImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &hundred})
+			return err
+		}, true},
+		{"images, no per_page", func() error { _, _, err := c.ListImages(t.Context(), "fr-par-1", nil); return err }, true},
+	}
+	for _, tt := range tests {
+		err := tt.call()
+		if tt.ok != (err == nil) {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "a page of 3") {
+			t.Errorf("%s: message %q does not say what came", tt.name, err)
+		}
+	}
+}

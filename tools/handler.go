@@ -141,12 +141,21 @@ func jsonKind(goType string) string {
 	return "a string"
 }
 
+// maxResultBytes bounds one tool result (its text copy is as large again):
+// far more than a model reads, so that an upstream answering absurd
+// values cannot make one stdio line or HTTP answer of hundreds of
+// megabytes. Lists are cut to fit it (finishList).
+const maxResultBytes = 1 << 20
+
 // structuredResult returns out as structuredContent and, for clients that
 // only read text, as the same JSON in a text block.
 func structuredResult(out any) (*mcp.CallToolResult, error) {
 	encoded, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("encoding tool output: %w", err)
+	}
+	if len(encoded) > maxResultBytes {
+		return errorResult(fmt.Errorf("the result would be %d bytes, more than the %d a tool answers with: Scaleway's answer holds values far larger than its API's own; check that SCW_API_URL (or --api-url) points at it", len(encoded), maxResultBytes)), nil
 	}
 	return &mcp.CallToolResult{
 		Content:           []mcp.Content{&mcp.TextContent{Text: string(encoded)}},

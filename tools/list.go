@@ -27,7 +27,7 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 		if err != nil {
 			return ListImagesOutput{}, err
 		}
-		return withColumns(ListImagesOutput{
+		return finishList(ListImagesOutput{
 			Images:     shapeImages(all.Images, in.Verbose),
 			TotalCount: all.TotalCount,
 			Page:       1,
@@ -49,7 +49,7 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 	if page*perPage < out.TotalCount {
 		out.NextPage = page + 1
 	}
-	return withColumns(out, in.Verbose), nil
+	return finishList(out, in.Verbose), nil
 }
 
 func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scaleway.ListImagesRequest, perPage int) (ListImagesOutput, error) {
@@ -70,7 +70,7 @@ func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scalew
 	for _, f := range merged.Failures {
 		out.FailedZones = append(out.FailedZones, ZoneFailed{Zone: string(f.Zone), Error: errorText(f.Err)})
 	}
-	return withColumns(out, in.Verbose), nil
+	return finishList(out, in.Verbose), nil
 }
 
 func (d *Deps) maxListItems() int {
@@ -128,11 +128,21 @@ func shapeImages(images []*scaleway.Image, verbose bool) []ImageItem {
 	return items
 }
 
-// withColumns names the values of compact rows; verbose objects name
-// their own fields.
-func withColumns(out ListImagesOutput, verbose bool) ListImagesOutput {
+// finishList names the values of compact rows (verbose objects name their
+// own fields) and keeps the list within maxResultBytes: a list cut there
+// says truncated. Only an upstream that answers values far beyond the
+// API's own (names of megabytes) gets near it.
+func finishList(out ListImagesOutput, verbose bool) ListImagesOutput {
 	if !verbose {
 		out.Columns = ImageColumns
+	}
+	size := 0
+	for i, item := range out.Images {
+		encoded, _ := item.MarshalJSON()
+		if size += len(encoded) + 1; size > maxResultBytes {
+			out.Images, out.Truncated, out.NextPage = out.Images[:i], true, 0
+			break
+		}
 	}
 	return out
 }
