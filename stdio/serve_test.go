@@ -35,6 +35,9 @@ type serverOptions struct {
 	// entered, when not nil, gets a value when the tool starts.
 	release, entered chan struct{}
 	ctx              context.Context
+	// direct serves with the SDK's own stdio transport, without the gate,
+	// for benchmarks.
+	direct bool
 }
 
 // start serves a server with one tool, "block", which answers "done"
@@ -70,7 +73,11 @@ func serve(so serverOptions) (c *client, stop func()) {
 	outR, outW := io.Pipe()
 	c = &client{in: inW, answers: make(chan map[string]json.RawMessage, 100), served: make(chan error, 1)}
 	go func() {
-		c.served <- Serve(so.ctx, server, inR, outW, so.opts)
+		if so.direct {
+			c.served <- server.Run(so.ctx, &mcp.IOTransport{Reader: inR, Writer: outW})
+		} else {
+			c.served <- Serve(so.ctx, server, inR, outW, so.opts)
+		}
 		_ = outW.Close()
 	}()
 	go func() {
@@ -97,8 +104,7 @@ func serve(so serverOptions) (c *client, stop func()) {
 	return c, func() { _ = inW.Close(); _ = outR.Close() }
 }
 
-func (c *client) send(t *testing.T, lines ...string) {
-	t.Helper()
+func (c *client) send(t testing.TB, lines ...string) {
 	for _, line := range lines {
 		if _, err := io.WriteString(c.in, line+"\n"); err != nil {
 			t.Fatalf("writing %q: %v", line, err)
