@@ -29,20 +29,9 @@ type rawStdio struct {
 
 func startRawStdio(t *testing.T, env []string, args ...string) *rawStdio {
 	t.Helper()
-	p := &rawStdio{cmd: exec.Command(binary, args...), lines: make(chan string, 1000), stderr: &outputBuffer{}}
-	p.cmd.Env = cleanEnv(t, env...)
-	p.cmd.Stderr = p.stderr
-	var err error
-	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := &rawStdio{lines: make(chan string, 1000), stderr: &outputBuffer{}}
+	var stdout io.Reader
+	p.cmd, p.stdin, stdout = spawnStdio(t, p.stderr, env, args...)
 	go func() {
 		scanner := bufio.NewScanner(stdout)
 		scanner.Buffer(nil, 4<<20)

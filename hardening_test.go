@@ -52,20 +52,10 @@ type process struct {
 // stdout is copied as the client reads it.
 func startStdio(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(binary, args...), stdout: &outputBuffer{}, stderr: &outputBuffer{}}
-	p.cmd.Env = cleanEnv(t, env...)
-	p.cmd.Stderr = p.stderr
-	stdin, err := p.cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	p := &process{stdout: &outputBuffer{}, stderr: &outputBuffer{}}
+	var stdin io.WriteCloser
+	var stdout io.Reader
+	p.cmd, stdin, stdout = spawnStdio(t, p.stderr, env, args...)
 	transport := &mcp.IOTransport{Reader: io.NopCloser(io.TeeReader(stdout, p.stdout)), Writer: stdin}
 	p.session, err = mcp.NewClient(&mcp.Implementation{Name: "hardening", Version: "v0"}, nil).Connect(t.Context(), transport, nil)
 	if err != nil {
@@ -77,6 +67,27 @@ func startStdio(t *testing.T, env []string, args ...string) *process {
 		p.wait(t)
 	})
 	return p
+}
+
+// spawnStdio starts the binary with pipes on its stdin and stdout, its
+// stderr kept in stderr.
+func spawnStdio(t *testing.T, stderr *outputBuffer, env []string, args ...string) (*exec.Cmd, io.WriteCloser, io.Reader) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = cleanEnv(t, env...)
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, stdin, stdout
 }
 
 // startListeners runs the binary with HTTP listeners on 127.0.0.1:0 and
