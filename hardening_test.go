@@ -55,6 +55,7 @@ func startStdio(t *testing.T, env []string, args ...string) *process {
 	p := &process{stdout: &outputBuffer{}, stderr: &outputBuffer{}}
 	var stdin io.WriteCloser
 	var stdout io.Reader
+	var err error
 	p.cmd, stdin, stdout = spawnStdio(t, p.stderr, env, args...)
 	transport := &mcp.IOTransport{Reader: io.NopCloser(io.TeeReader(stdout, p.stdout)), Writer: stdin}
 	p.session, err = mcp.NewClient(&mcp.Implementation{Name: "hardening", Version: "v0"}, nil).Connect(t.Context(), transport, nil)
