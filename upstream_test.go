@@ -34,6 +34,7 @@ func hostilePage(n int) []byte {
 	b.WriteString(`]}`)
 	return b.Bytes()
 }
+
 // peakRSS is the process's VmHWM in bytes, from /proc.
 func peakRSS(t *testing.T, pid int) int {
 	t.Helper()
