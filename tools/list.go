@@ -3,6 +3,7 @@ package tools
 import (
 	"context"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
@@ -16,7 +17,13 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 	req, page, perPage := listRequest(in)
 	if in.Zone == AllZones {
 		c.zone = AllZones
-		return d.listAllZones(ctx, in, req, perPage)
+		if page != 1 {
+			// Every page of every zone is read: a page number would pick
+			// from a list that has no order across zones.
+			return ListImagesOutput{}, &scaleway.ValidationError{Field: "page", Kind: scaleway.KindConstraint, Value: strconv.Itoa(page),
+				Reason: `does not apply with zone "all", which lists every page of every zone (up to the list cap, saying truncated when it cuts); leave page out`}
+		}
+		return d.listAllZones(ctx, in, req)
 	}
 	zone, err := d.zone(c, in.Zone)
 	if err != nil {
@@ -52,20 +59,20 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 	return finishList(out, in.Verbose), nil
 }
 
-func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scaleway.ListImagesRequest, perPage int) (ListImagesOutput, error) {
-	merged, err := d.Client.ListImagesInZones(ctx, scaleway.Zones, req, in.AllPages, d.maxListItems())
+// listAllZones lists every page of every zone, up to the list cap: a page
+// per zone would leave rows out with nothing to say so, and a next_page
+// across zones has no meaning. truncated says when a cap cut the list.
+func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scaleway.ListImagesRequest) (ListImagesOutput, error) {
+	merged, err := d.Client.ListImagesInZones(ctx, scaleway.Zones, req, true, d.maxListItems())
 	if err != nil {
 		return ListImagesOutput{}, err
 	}
 	out := ListImagesOutput{
 		Images:     shapeImages(merged.Images, in.Verbose),
 		TotalCount: merged.TotalCount,
-		Page:       int(*req.Page),
-		PerPage:    perPage,
+		Page:       1,
+		PerPage:    int(*req.PerPage),
 		Truncated:  merged.Truncated,
-	}
-	if in.AllPages {
-		out.PerPage = int(*req.PerPage)
 	}
 	for _, f := range merged.Failures {
 		out.FailedZones = append(out.FailedZones, ZoneFailed{Zone: string(f.Zone), Error: errorText(f.Err)})
@@ -92,8 +99,8 @@ func listRequest(in ListImagesInput) (req *scaleway.ListImagesRequest, page, per
 	switch {
 	case in.PerPage != 0:
 		perPage = in.PerPage
-	case in.AllPages:
-		perPage = scaleway.MaxPerPage
+	case in.AllPages, in.Zone == AllZones:
+		perPage = scaleway.MaxPerPage // the fewest requests for a walk
 	}
 	public := false
 	if in.Public != nil {

@@ -734,3 +734,60 @@ func lastBody(t *testing.T, f *scalewaytest.Server, route scalewaytest.Route) st
 	t.Fatalf("no %s request reached the fake", route)
 	return ""
 }
+
+// TestListAllZonesLeavesNoRowOut: zone "all" lists every page of every
+// zone, so no image is left out without saying so: under the list cap,
+// every private image of every zone is listed, once; over it, the list
+// says truncated. A page number does not apply across zones.
+func TestListAllZonesLeavesNoRowOut(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		extra     int
+		args      string
+		wantRows  int
+		truncated bool
+	}{
+		// 3 seeded private images a zone, plus the extra ones, spread.
+		{"the default call", 300, `{"zone":"all"}`, 330, false},
+		{"small pages", 300, `{"zone":"all","per_page":7}`, 330, false},
+		{"verbose", 40, `{"zone":"all","verbose":true}`, 70, false},
+		{"over the cap of 500", 600, `{"zone":"all"}`, 500, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, setup{fake: scalewaytest.Options{ExtraImages: tt.extra}})
+			var out tools.ListImagesOutput
+			e.call(t, tools.ListImagesTool, tt.args, &out)
+			want := map[string]bool{}
+			for _, zone := range scaleway.Zones {
+				for _, img := range e.fake.Images(zone) {
+					if !img.Public {
+						want[img.ID] = true
+					}
+				}
+			}
+			listed := map[string]bool{}
+			for _, img := range out.Images {
+				if listed[img.ID] || !want[img.ID] {
+					t.Fatalf("image %s listed twice, or not a private image", img.ID)
+				}
+				listed[img.ID] = true
+			}
+			if len(out.Images) != tt.wantRows || out.TotalCount != len(want) || out.Truncated != tt.truncated || out.NextPage != 0 {
+				t.Errorf("%d rows of %d, truncated %v, next_page %d; want %d rows, truncated %v", len(out.Images), out.TotalCount, out.Truncated, out.NextPage, tt.wantRows, tt.truncated)
+			}
+			if !out.Truncated && len(listed) != len(want) {
+				t.Errorf("%d of %d images listed without truncated", len(listed), len(want))
+			}
+		})
+	}
+	t.Run("page", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, setup{})
+		if msg := e.callError(t, tools.ListImagesTool, `{"zone":"all","page":2}`); !strings.Contains(msg, "page") || !strings.Contains(msg, "every page of every zone") {
+			t.Errorf("page with zone all: %s", msg)
+		}
+	})
+}
