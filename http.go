@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -69,17 +71,22 @@ func (a *app) serveHTTP(ctx context.Context) error {
 // mcpHTTPHandler serves MCP at /mcp in stateless mode, so that replicas
 // behind a load balancer share nothing. A request may carry its own
 // Scaleway secret key in X-Auth-Token, used for that request alone.
+// Answers are plain JSON, except for a call that asks for progress: that
+// one is answered with an event stream, which carries its progress
+// notifications before its result.
 func (a *app) mcpHTTPHandler() (http.Handler, error) {
 	server, err := a.mcpServer()
 	if err != nil {
 		return nil, err
 	}
-	streamable := mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
-		Stateless:    true,
-		JSONResponse: true,
-	})
+	streamable := func(jsonResponse bool) http.Handler {
+		return mcp.NewStreamableHTTPHandler(func(*http.Request) *mcp.Server { return server }, &mcp.StreamableHTTPOptions{
+			Stateless:    true,
+			JSONResponse: jsonResponse,
+		})
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", boundBatches(withCallerKey(streamable)))
+	mux.Handle("/mcp", withCallerKey(routeMessages(streamable(true), streamable(false))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
@@ -98,14 +105,18 @@ func withCallerKey(next http.Handler) http.Handler {
 	})
 }
 
-// boundBatches refuses a JSON-RPC batch of more than stdio.DefaultMaxBatch
-// messages (only protocol 2025-03-26 has batches), as the stdio gate does:
-// one request must not start an unbounded number of calls. The listener
-// has bounded the body already.
-func boundBatches(next http.Handler) http.Handler {
+// routeMessages reads a POST's body (the listener has bounded it) and
+// sends it on to plain, which answers in JSON, or, for a call that asks for
+// progress (a progressToken in its _meta) from a client that accepts an
+// event stream, to streaming, which sends the progress notifications
+// before the result. It refuses a JSON-RPC batch of more than
+// stdio.DefaultMaxBatch messages (only protocol 2025-03-26 has batches),
+// as the stdio gate does: one request must not start an unbounded number
+// of calls.
+func routeMessages(plain, streaming http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
-			next.ServeHTTP(w, r)
+			plain.ServeHTTP(w, r)
 			return
 		}
 		body, err := io.ReadAll(r.Body)
@@ -118,14 +129,36 @@ func boundBatches(next http.Handler) http.Handler {
 			writeJSONRPCError(w, http.StatusBadRequest, stdio.CodeParseError, "parse error: the body could not be read: "+err.Error())
 			return
 		}
-		var batch []json.RawMessage
-		if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] == '[' && json.Unmarshal(trimmed, &batch) == nil && len(batch) > stdio.DefaultMaxBatch {
+		// A fresh slice: unmarshalling into one that held body would
+		// write the elements over body's own bytes.
+		var messages []json.RawMessage
+		if trimmed := bytes.TrimSpace(body); len(trimmed) == 0 || trimmed[0] != '[' || json.Unmarshal(trimmed, &messages) != nil {
+			messages = []json.RawMessage{body}
+		}
+		if len(messages) > stdio.DefaultMaxBatch {
 			writeJSONRPCError(w, http.StatusBadRequest, stdio.CodeInvalidRequest, fmt.Sprintf("invalid request: a batch holds at most %d messages", stdio.DefaultMaxBatch))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
-		next.ServeHTTP(w, r)
+		if strings.Contains(r.Header.Get("Accept"), "text/event-stream") && slices.ContainsFunc(messages, asksForProgress) {
+			streaming.ServeHTTP(w, r)
+			return
+		}
+		plain.ServeHTTP(w, r)
 	})
+}
+
+// asksForProgress reports whether a JSON-RPC message is a request that
+// carries a progress token.
+func asksForProgress(message json.RawMessage) bool {
+	var m struct {
+		Params struct {
+			Meta struct {
+				ProgressToken json.RawMessage `json:"progressToken"`
+			} `json:"_meta"`
+		} `json:"params"`
+	}
+	return json.Unmarshal(message, &m) == nil && len(m.Params.Meta.ProgressToken) > 0 && string(m.Params.Meta.ProgressToken) != "null"
 }
 
 func writeJSONRPCError(w http.ResponseWriter, status, code int, message string) {

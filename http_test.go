@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
@@ -76,11 +80,12 @@ func TestHTTPCallerKeyIsUsedForThatRequest(t *testing.T) {
 func TestHTTPBatchesAreBounded(t *testing.T) {
 	t.Parallel()
 	var reached int
-	handler := boundBatches(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reached++
 		body, _ := io.ReadAll(r.Body)
 		_, _ = w.Write(body)
-	}))
+	})
+	handler := routeMessages(echo, echo)
 	batch := func(n int) string {
 		items := make([]string, n)
 		for i := range items {
@@ -141,5 +146,90 @@ func TestTokenFlagsAreWarnedAbout(t *testing.T) {
 	}
 	if w := fromEnv.tokenWarnings(); len(w) != 0 || fromEnv.httpToken == "" {
 		t.Errorf("a token from the environment: warnings %q", w)
+	}
+}
+
+// TestHTTPProgressReachesTheClient: answers over HTTP are plain JSON, yet a
+// create that waits and carries a progress token gets its progress
+// notifications, sent on an event stream before the result.
+func TestHTTPProgressReachesTheClient(t *testing.T) {
+	t.Parallel()
+	fake := scalewaytest.New(scalewaytest.Options{CreatingDuration: 200 * time.Millisecond})
+	upstream := httptest.NewServer(fake)
+	defer upstream.Close()
+	env := map[string]string{"SCW_API_URL": upstream.URL, "SCW_SECRET_KEY": scalewaytest.SandboxToken, "SCW_DEFAULT_ZONE": "fr-par-1", "SCW_DEFAULT_PROJECT_ID": scalewaytest.DefaultProjectID}
+	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
+	opts, _, err := parseFlags([]string{"--log-level", "disabled"}, lookup, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(opts, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.deps.WaitPollInterval = 20 * time.Millisecond
+	handler, err := a.mcpHTTPHandler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler)
+	defer srv.Close()
+
+	var mu sync.Mutex
+	var progress []*mcp.ProgressNotificationParams
+	client := mcp.NewClient(&mcp.Implementation{Name: "progress-test", Version: "v0"}, &mcp.ClientOptions{
+		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
+			mu.Lock()
+			defer mu.Unlock()
+			progress = append(progress, req.Params)
+		},
+	})
+	session, err := client.Connect(t.Context(), &mcp.StreamableClientTransport{Endpoint: srv.URL + "/mcp"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer session.Close()
+
+	root := fake.Snapshots("fr-par-1")[0].ID
+	params := &mcp.CallToolParams{Name: tools.CreateImageTool, Arguments: map[string]any{"root_volume": root, "arch": "x86_64", "wait": true}}
+	params.SetProgressToken("http-create")
+	res, err := session.CallTool(t.Context(), params)
+	if err != nil || res.IsError {
+		t.Fatalf("create with wait: %v %s", err, resultText(res))
+	}
+	if !strings.Contains(resultText(res), `"state":"available"`) {
+		t.Errorf("the wait did not end with the image available: %s", resultText(res))
+	}
+	// The server sends the notifications before the result, but the
+	// client hands them to the handler on its own goroutines, in no set
+	// order: wait, boundedly, for the one that reports the final state.
+	var final *mcp.ProgressNotificationParams
+	count := 0
+	for range 400 {
+		mu.Lock()
+		count = len(progress)
+		for _, p := range progress {
+			if strings.Contains(p.Message, "available") {
+				final = p
+			}
+		}
+		mu.Unlock()
+		if count >= 2 && final != nil {
+			break
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if count < 2 || final == nil || final.ProgressToken != "http-create" {
+		t.Errorf("%d progress notifications, final %+v; want one per poll, one saying available", count, final)
+	}
+
+	// Without a token the same call is answered in plain JSON.
+	plain := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/mcp", strings.NewReader(`{"jsonrpc":"2.0","id":1,"method":"tools/list"}`))
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	req.Header.Set("Content-Type", "application/json")
+	handler.ServeHTTP(plain, req)
+	if ct := plain.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("a call without a progress token was answered as %q, want JSON", ct)
 	}
 }
