@@ -1,9 +1,14 @@
 package tools_test
 
 import (
+	"encoding/json"
 	"testing"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+	"github.com/rs/zerolog"
+
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
 
 // TestSizeBudgets holds the two size budgets of BENCHMARKS.md, so that a
@@ -42,4 +47,68 @@ func TestSizeBudgets(t *testing.T) {
 		t.Errorf("a verbose listed image is %.1f bytes, want the API object's %.1f with unknown sizes null (%.1f)", verbose, raw, want)
 	}
 	t.Logf("tools/list %d bytes; per image: raw %.1f, compact %.1f (%.1f%%), columns header %.0f per list", len(answer), raw, compact, 100*compact/raw, columns)
+}
+
+// TestEveryInputPropertyIsDescribed: a model cannot guess defaults, match
+// rules, units or which id a parameter wants from its name alone, so every
+// input property of every tool, as tools/list shows it, says so.
+func TestEveryInputPropertyIsDescribed(t *testing.T) {
+	t.Parallel()
+	var answer struct {
+		Result struct {
+			Tools []struct {
+				Name        string `json:"name"`
+				InputSchema struct {
+					Properties map[string]struct {
+						Description string `json:"description"`
+					} `json:"properties"`
+				} `json:"inputSchema"`
+			} `json:"tools"`
+		} `json:"result"`
+	}
+	if err := json.Unmarshal(newStdioSession(t).roundTrip(t, toolsListRequest), &answer); err != nil {
+		t.Fatal(err)
+	}
+	if len(answer.Result.Tools) == 0 {
+		t.Fatal("tools/list listed no tool")
+	}
+	for _, tool := range answer.Result.Tools {
+		if len(tool.InputSchema.Properties) == 0 {
+			t.Errorf("%s: no input property", tool.Name)
+		}
+		for name, prop := range tool.InputSchema.Properties {
+			if prop.Description == "" {
+				t.Errorf("%s.%s has no description", tool.Name, name)
+			}
+		}
+	}
+}
+
+// TestZoneDescriptionNamesTheConfiguredZone: which zone a call uses when
+// it names none is known only at start-up; tools/list says it.
+func TestZoneDescriptionNamesTheConfiguredZone(t *testing.T) {
+	t.Parallel()
+	server := mcp.NewServer(&mcp.Implementation{Name: "test", Version: "v0"}, nil)
+	if _, err := tools.Register(server, &tools.Deps{DefaultZone: "nl-ams-1", Logger: zerolog.Nop()}, tools.Selection{}); err != nil {
+		t.Fatal(err)
+	}
+	listed, err := connectInMemory(t, server, nil).ListTools(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tool := range listed.Tools {
+		var schema struct {
+			Properties map[string]struct {
+				Description string `json:"description"`
+			} `json:"properties"`
+		}
+		remarshal(t, tool.InputSchema, &schema)
+		want := "Default nl-ams-1"
+		if tools.TakesAllZones(tool.Name) {
+			want += `; "all": every zone`
+		}
+		if got := schema.Properties["zone"].Description; got != want {
+			t.Errorf("%s: zone description %q, want %q", tool.Name, got, want)
+		}
+	}
 }

@@ -4,6 +4,7 @@
 package tools
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -72,8 +73,7 @@ var table = []definition{
 	{
 		name:  ListImagesTool,
 		title: "List images",
-		description: "List your images (public=true: Scaleway's, e.g. Ubuntu), 20 a page; next_page is the next. zone \"all\": every zone. " +
-			"Rows follow columns; verbose: whole objects. A null size is not known here (Block Storage); get-instance-image reads it.",
+		description: "List images; next_page is the next page. Rows follow columns. A null size is not known here (Block Storage); get-instance-image reads it.",
 		readOnly: true, destructive: false, idempotent: true,
 		input: ListImagesInput{}, output: ListImagesOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListImagesTool, d.listImages) },
@@ -81,7 +81,7 @@ var table = []definition{
 	{
 		name:        CreateImageTool,
 		title:       "Create an image",
-		description: "Create an image from snapshots (root_volume, extra_volumes: Instance or Block Storage snapshot ids, not volume ids). wait: block until available.",
+		description: "Create an image from snapshots: Instance or Block Storage snapshot ids from list-snapshots, not volume ids.",
 		readOnly:    false, destructive: false, idempotent: false,
 		input: CreateImageInput{}, output: CreateImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, CreateImageTool, d.createImage) },
@@ -89,7 +89,7 @@ var table = []definition{
 	{
 		name:        SetImageTool,
 		title:       "Replace an image",
-		description: "Replace an image's properties (PUT) by read-merge-write: omitted fields keep their values, [] clears a list. update-image-2 (PATCH) changes only the fields it names.",
+		description: "Replace an image's properties (PUT) by read-merge-write: omitted fields keep their values. update-image-2 (PATCH) changes only the fields it names.",
 		readOnly:    false, destructive: false, idempotent: true,
 		input: SetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, SetImageTool, d.setImage) },
@@ -97,7 +97,7 @@ var table = []definition{
 	{
 		name:        GetImageTool,
 		title:       "Get an image",
-		description: "Get one image with every field (volumes, tags, dates). Block Storage volume sizes are read from the Block API; null if Scaleway will not show them (public images).",
+		description: "Get one image with every field. Block Storage volume sizes are read from the Block API; null if Scaleway will not show them (public images).",
 		readOnly:    true, destructive: false, idempotent: true,
 		input: GetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, GetImageTool, d.getImage) },
@@ -105,7 +105,7 @@ var table = []definition{
 	{
 		name:        UpdateImageTool,
 		title:       "Update an image",
-		description: "Change some fields of an image (PATCH); a given list replaces the old one (tags [] clears).",
+		description: "Change only the fields given (PATCH), such as a rename or new tags.",
 		readOnly:    false, destructive: false, idempotent: true,
 		input: UpdateImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, UpdateImageTool, d.updateImage) },
@@ -118,6 +118,23 @@ var table = []definition{
 		input: DeleteImageInput{}, output: DeleteImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, DeleteImageTool, d.deleteImage) },
 	},
+}
+
+// TakesAllZones reports whether a tool's zone may be AllZones.
+func TakesAllZones(tool string) bool { return tool == ListImagesTool }
+
+// ZoneDescription says which zone a call uses when it names none: the
+// server's default zone, known only at start-up. The schema files hold it
+// for zone "" (what the docs show); Register writes in the configured one.
+func ZoneDescription(tool string, zone scaleway.Zone) string {
+	d := "Default " + string(zone)
+	if zone == "" {
+		d = "Default: SCW_DEFAULT_ZONE, else fr-par-1"
+	}
+	if TakesAllZones(tool) {
+		d += `; "all": every zone`
+	}
+	return d
 }
 
 // Names returns every tool name, in table order.
@@ -151,7 +168,7 @@ func Register(server *mcp.Server, deps *Deps, sel Selection) ([]string, error) {
 		if len(sel.Allow) > 0 && !slices.Contains(sel.Allow, def.name) {
 			continue
 		}
-		tool, err := def.tool()
+		tool, err := def.tool(deps.DefaultZone)
 		if err != nil {
 			return nil, err
 		}
@@ -161,11 +178,17 @@ func Register(server *mcp.Server, deps *Deps, sel Selection) ([]string, error) {
 	return registered, nil
 }
 
-// tool builds the MCP definition, with all four hints set explicitly.
-func (def definition) tool() (*mcp.Tool, error) {
+// tool builds the MCP definition, with all four hints set explicitly and
+// the default zone, when known, in the zone's description.
+func (def definition) tool(defaultZone scaleway.Zone) (*mcp.Tool, error) {
 	input, err := schemas.Read(InputSchemaFile(def.name))
 	if err != nil {
 		return nil, err
+	}
+	if defaultZone != "" {
+		generic, _ := json.Marshal(ZoneDescription(def.name, ""))
+		specific, _ := json.Marshal(ZoneDescription(def.name, defaultZone))
+		input = bytes.Replace(input, generic, specific, 1)
 	}
 	output, err := schemas.Read(OutputSchemaFile(def.name))
 	if err != nil {
@@ -193,7 +216,7 @@ func (def definition) tool() (*mcp.Tool, error) {
 func Definitions() ([]*mcp.Tool, error) {
 	defs := make([]*mcp.Tool, 0, len(table))
 	for _, def := range table {
-		tool, err := def.tool()
+		tool, err := def.tool("")
 		if err != nil {
 			return nil, err
 		}

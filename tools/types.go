@@ -8,16 +8,16 @@ package tools
 // ListImagesInput is the input of list-instance-images.
 type ListImagesInput struct {
 	Zone         string   `json:"zone,omitempty"`
-	Organization string   `json:"organization,omitempty"`
-	Project      string   `json:"project,omitempty"`
-	Name         string   `json:"name,omitempty"`
-	Public       *bool    `json:"public,omitempty"`
-	Arch         string   `json:"arch,omitempty"`
-	Tags         []string `json:"tags,omitempty"`
-	Page         int      `json:"page,omitempty" jsonschema:"minimum=1"`
-	PerPage      int      `json:"per_page,omitempty" jsonschema:"minimum=1,maximum=100"`
-	AllPages     bool     `json:"all_pages,omitempty"`
-	Verbose      bool     `json:"verbose,omitempty"`
+	Organization string   `json:"organization,omitempty" jsonschema_description:"Owner organization"`
+	Project      string   `json:"project,omitempty" jsonschema_description:"Owner project"`
+	Name         string   `json:"name,omitempty" jsonschema_description:"Part of the name"`
+	Public       *bool    `json:"public,omitempty" jsonschema_description:"true: Scaleway's (Ubuntu...); default false: yours"`
+	Arch         string   `json:"arch,omitempty" jsonschema_description:"Only this arch"`
+	Tags         []string `json:"tags,omitempty" jsonschema_description:"Has all these tags"`
+	Page         int      `json:"page,omitempty" jsonschema:"minimum=1" jsonschema_description:"Default 1"`
+	PerPage      int      `json:"per_page,omitempty" jsonschema:"minimum=1,maximum=100" jsonschema_description:"Default 20"`
+	AllPages     bool     `json:"all_pages,omitempty" jsonschema_description:"Every page, up to 500 rows"`
+	Verbose      bool     `json:"verbose,omitempty" jsonschema_description:"Whole objects, not rows"`
 }
 
 // ListImagesOutput is a page (or all pages) of images. Compact images are
@@ -42,15 +42,15 @@ type ZoneFailed struct {
 // CreateImageInput is the input of create-instance-image.
 type CreateImageInput struct {
 	Zone         string   `json:"zone,omitempty"`
-	Name         string   `json:"name,omitempty"`
-	RootVolume   string   `json:"root_volume"`
-	Arch         string   `json:"arch"`
-	ExtraVolumes []string `json:"extra_volumes,omitempty"`
-	Project      string   `json:"project,omitempty"`
-	Tags         []string `json:"tags,omitempty"`
-	Public       bool     `json:"public,omitempty"`
-	Wait         bool     `json:"wait,omitempty"`
-	WaitTimeout  int      `json:"wait_timeout,omitempty" jsonschema:"minimum=1,maximum=3600" jsonschema_description:"Seconds; default 300."`
+	Name         string   `json:"name,omitempty" jsonschema_description:"Default: generated"`
+	RootVolume   string   `json:"root_volume" jsonschema_description:"Snapshot id from list-snapshots"`
+	Arch         string   `json:"arch" jsonschema_description:"CPU arch of the snapshot's OS"`
+	ExtraVolumes []string `json:"extra_volumes,omitempty" jsonschema_description:"More snapshot ids, in order"`
+	Project      string   `json:"project,omitempty" jsonschema_description:"Default: your default project"`
+	Tags         []string `json:"tags,omitempty" jsonschema_description:"Labels"`
+	Public       bool     `json:"public,omitempty" jsonschema_description:"Visible to all Scaleway users"`
+	Wait         bool     `json:"wait,omitempty" jsonschema_description:"Return when available (progress sent)"`
+	WaitTimeout  int      `json:"wait_timeout,omitempty" jsonschema:"minimum=1,maximum=3600" jsonschema_description:"Seconds; default 300"`
 }
 
 // CreateImageOutput is the created image, and how the wait went. A wait
@@ -69,18 +69,18 @@ type CreateImageOutput struct {
 // their current value.
 type SetImageInput struct {
 	Zone string `json:"zone,omitempty"`
-	ID   string `json:"id"`
+	ID   string `json:"id" jsonschema_description:"Image id (image_id elsewhere)"`
 	ImageChanges
 }
 
 // ImageChanges are the fields both update tools can change; nil or empty
 // means "leave as it is".
 type ImageChanges struct {
-	Name         *string   `json:"name,omitempty"`
-	Arch         string    `json:"arch,omitempty"`
-	ExtraVolumes *[]string `json:"extra_volumes,omitempty"`
-	Tags         *[]string `json:"tags,omitempty"`
-	Public       *bool     `json:"public,omitempty"`
+	Name         *string   `json:"name,omitempty" jsonschema_description:"New name"`
+	Arch         string    `json:"arch,omitempty" jsonschema_description:"New arch"`
+	ExtraVolumes *[]string `json:"extra_volumes,omitempty" jsonschema_description:"Snapshot ids; replace all, [] removes"`
+	Tags         *[]string `json:"tags,omitempty" jsonschema_description:"Replace all; [] clears"`
+	Public       *bool     `json:"public,omitempty" jsonschema_description:"Visible to all Scaleway users"`
 }
 
 // ImageOutput is one image.

@@ -4,9 +4,13 @@
 package docgen
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/invopop/jsonschema"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
@@ -17,8 +21,9 @@ const (
 	ToolsEnd   = "<!-- end of tools table -->"
 )
 
-// ToolsTable is the Markdown table of the tools: name, title, and the four
-// hints, as tools/list announces them.
+// ToolsTable is the Markdown table of the tools (name, title, and the four
+// hints), then each tool's description and parameters, as tools/list
+// announces them.
 func ToolsTable() (string, error) {
 	defs, err := tools.Definitions()
 	if err != nil {
@@ -31,6 +36,20 @@ func ToolsTable() (string, error) {
 		a := def.Annotations
 		fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s | %s |\n", def.Name, def.Title,
 			yesNo(a.ReadOnlyHint), yesNo(*a.DestructiveHint), yesNo(a.IdempotentHint), yesNo(*a.OpenWorldHint))
+	}
+	for _, def := range defs {
+		fmt.Fprintf(&b, "\n**`%s`**: %s\n\n", def.Name, def.Description)
+		var input jsonschema.Schema
+		if err := json.Unmarshal(def.InputSchema.(json.RawMessage), &input); err != nil {
+			return "", fmt.Errorf("reading %s's input schema: %w", def.Name, err)
+		}
+		for pair := input.Properties.Oldest(); pair != nil; pair = pair.Next() {
+			required := ""
+			if slices.Contains(input.Required, pair.Key) {
+				required = " (required)"
+			}
+			fmt.Fprintf(&b, "- `%s`%s: %s\n", pair.Key, required, pair.Value.Description)
+		}
 	}
 	return b.String(), nil
 }
