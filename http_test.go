@@ -28,7 +28,7 @@ func (k keyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // sandbox fake refuses a malformed key, and accepts the configured one.
 func TestHTTPCallerKeyIsUsedForThatRequest(t *testing.T) {
 	t.Parallel()
-	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard)
+	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestHTTPBatchesAreBounded(t *testing.T) {
 func TestTokenFlagsAreWarnedAbout(t *testing.T) {
 	t.Parallel()
 	noEnv := func(string) (string, bool) { return "", false }
-	opts, _, err := parseFlags([]string{"--http-token", strings.Repeat("t", 20), "--rest-token", strings.Repeat("r", 20)}, noEnv, io.Discard)
+	opts, _, err := parseFlags([]string{"--http-token", strings.Repeat("t", 20), "--rest-token", strings.Repeat("r", 20)}, noEnv, io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +135,7 @@ func TestTokenFlagsAreWarnedAbout(t *testing.T) {
 	}
 	fromEnv, _, err := parseFlags(nil, func(name string) (string, bool) {
 		return strings.Repeat("e", 20), name == httpTokenFlag.env
-	}, io.Discard)
+	}, io.Discard, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
