@@ -447,3 +447,35 @@ func TestHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestToolsListNeverChanges: the tool list is fixed at start, so the
+// server must not advertise tools.listChanged, over stdio (the built
+// binary) or in memory (what call uses).
+func TestToolsListNeverChanges(t *testing.T) {
+	t.Parallel()
+	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(opts, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := a.mcpServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMemory, closeSession, err := connectInMemory(t.Context(), server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeSession()
+	sessions := map[string]*mcp.ClientSession{"stdio": connectStdio(t, "--sandbox"), "in memory": inMemory}
+	for name, session := range sessions {
+		caps := session.InitializeResult().Capabilities
+		encoded, _ := json.Marshal(caps)
+		if caps.Tools == nil || caps.Tools.ListChanged || strings.Contains(string(encoded), "listChanged") {
+			t.Errorf("%s: capabilities %s, want tools without listChanged", name, encoded)
+		}
+	}
+}
