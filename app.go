@@ -102,7 +102,12 @@ func (a *app) mcpServer() (*mcp.Server, error) {
 	}, &mcp.ServerOptions{
 		Instructions: a.instructions(),
 		Logger:       slog.New(zerolog.NewSlogHandler(a.sdkLogger())),
-		Capabilities: &mcp.ServerCapabilities{},
+		// The tool list is fixed when the server starts, so it never sends
+		// notifications/tools/list_changed: say so, rather than let the SDK
+		// infer listChanged true, which tells clients to expect them.
+		// Nor logging: no log message is sent to the client; logs go to
+		// stderr.
+		Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
 	})
 	names, err := tools.Register(server, a.deps, tools.Selection{ReadOnly: a.opts.readOnly, Allow: a.opts.allowList()})
 	if err != nil {

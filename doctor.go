@@ -11,14 +11,25 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
+// doctorUsage introduces doctor's flags.
+const doctorUsage = `Usage: scaleway-images-mcp [flags] doctor [--check]
+
+Prints the configuration the server would use, and where each setting came
+from (flag, environment, scw config file, default), the secret key redacted.
+With --check it then lists one of your images, to check the key, the zone
+and the network, and on failure prints Scaleway's error and what to do.
+The flags before "doctor" are the server's (scaleway-images-mcp help).
+
+Flags:
+`
+
 // runDoctor prints where each setting came from, with the key redacted,
 // and with --check makes one real call and says what to do if it fails.
 func runDoctor(ctx context.Context, opts *options, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("doctor", flag.ContinueOnError)
-	fs.SetOutput(stderr)
 	check := fs.Bool("check", false, "list one image to check the key, the zone and the network")
-	if err := fs.Parse(args); err != nil {
-		return errUsage
+	if err := parseArgs(fs, args, func(w io.Writer) { printUsage(w, fs, doctorUsage) }, stdout, stderr); err != nil {
+		return err
 	}
 	a, err := newApp(opts, io.Discard)
 	if err != nil {

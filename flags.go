@@ -60,17 +60,16 @@ var (
 	upstreamFlag  = flagSpec{"max-upstream", "SCALEWAY_IMAGES_MCP_MAX_UPSTREAM", "most requests to the Scaleway API in flight at once, over every call and listener of the process"}
 )
 
-func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.Writer) (*options, []string, error) {
+// parseFlags parses the program's flags; the help asked for with -h or
+// --help goes to stdout, and ends the program with status 0.
+func parseFlags(args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) (*options, []string, error) {
 	o := &options{lookupEnv: lookupEnv}
-	fs, err := newFlagSet(o, lookupEnv, stderr)
+	fs, err := newFlagSet(o, lookupEnv)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, nil, exitError(0)
-		}
-		return nil, nil, errUsage
+	if err := parseArgs(fs, args, func(w io.Writer) { printUsage(w, fs, programUsage) }, stdout, stderr); err != nil {
+		return nil, nil, err
 	}
 	if o.grace <= 0 || o.maxUpstream < 1 {
 		fmt.Fprintf(stderr, "--%s %s and --%s %d: use a positive duration and a positive whole number\n", graceFlag.name, o.grace, upstreamFlag.name, o.maxUpstream)
@@ -85,10 +84,8 @@ func parseFlags(args []string, lookupEnv func(string) (string, bool), stderr io.
 }
 
 // newFlagSet defines every flag on o, with defaults from the environment.
-func newFlagSet(o *options, lookupEnv func(string) (string, bool), stderr io.Writer) (*flag.FlagSet, error) {
+func newFlagSet(o *options, lookupEnv func(string) (string, bool)) (*flag.FlagSet, error) {
 	fs := flag.NewFlagSet("scaleway-images-mcp", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() { usage(fs, stderr) }
 	var envErrs []error
 	boolVar := func(p *bool, spec flagSpec) {
 		def := false
@@ -180,19 +177,44 @@ func splitList(s string) []string {
 	return items
 }
 
-func usage(fs *flag.FlagSet, w io.Writer) {
-	fmt.Fprint(w, `scaleway-images-mcp: Scaleway Instance images for AI assistants (MCP) and as a REST API.
+// programUsage introduces the program's flags.
+const programUsage = `scaleway-images-mcp: Scaleway Instance images for AI assistants (MCP) and as a REST API.
 
 Usage:
   scaleway-images-mcp [flags]                      serve MCP on stdio (or --http / --rest)
   scaleway-images-mcp [flags] call TOOL [JSON]     run one tool and print its result
   scaleway-images-mcp [flags] doctor [--check]     show the configuration; --check makes one call
   scaleway-images-mcp fake-api [--addr ADDR] ...   serve the fake Scaleway API
+  scaleway-images-mcp help [COMMAND]               this help, or a command's: "help call" lists
+                                                   the tools and their arguments
 
 Credentials: SCW_SECRET_KEY or SCALEWAY_API_KEY, or the scw config file
 (~/.config/scw/config.yaml) and its profiles.
 
 Flags:
-`)
+`
+
+// parseArgs parses the flags of the program or of a command. Help asked
+// for (-h, --help) is printed on stdout and ends the program with status
+// 0; a bad flag is printed on stderr, with the usage, and is errUsage.
+func parseArgs(fs *flag.FlagSet, args []string, usage func(w io.Writer), stdout, stderr io.Writer) error {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {} // printed below, on the stream it belongs to
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		usage(stdout)
+		return exitError(0)
+	}
+	usage(stderr)
+	return errUsage
+}
+
+// printUsage writes intro, then fs's flags with their defaults.
+func printUsage(w io.Writer, fs *flag.FlagSet, intro string) {
+	fmt.Fprint(w, intro)
+	fs.SetOutput(w)
 	fs.PrintDefaults()
 }

@@ -29,7 +29,7 @@ type loadServer struct {
 
 func newLoadServer(tb testing.TB) *loadServer {
 	tb.Helper()
-	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard)
+	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -8,9 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
@@ -66,7 +69,7 @@ var errUsage = errors.New("usage")
 // run is the whole program, with its environment passed in so tests can
 // drive it without a subprocess.
 func run(ctx context.Context, args []string, lookupEnv func(string) (string, bool), stdin io.Reader, stdout, stderr io.Writer) error {
-	opts, rest, err := parseFlags(args, lookupEnv, stderr)
+	opts, rest, err := parseFlags(args, lookupEnv, stdout, stderr)
 	if err != nil {
 		return err
 	}
@@ -74,18 +77,45 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		fmt.Fprintf(stdout, "scaleway-images-mcp %s (commit %s, built %s)\n", version, commit, date)
 		return nil
 	}
-	if len(rest) > 0 {
-		switch rest[0] {
-		case "fake-api":
-			return runFakeAPI(ctx, rest[1:], stderr)
-		case "call":
-			return runCall(ctx, opts, rest[1:], stdout, stderr)
-		case "doctor":
-			return runDoctor(ctx, opts, rest[1:], stdout, stderr)
-		default:
-			fmt.Fprintf(stderr, "unknown command %q; the commands are call, doctor and fake-api (run with -h for help)\n", rest[0])
-			return errUsage
-		}
+	if len(rest) == 0 {
+		return serve(ctx, opts, stdin, stdout, stderr)
 	}
-	return serve(ctx, opts, stdin, stdout, stderr)
+	if rest[0] == "help" {
+		return runHelp(ctx, opts, rest[1:], lookupEnv, stdout, stderr)
+	}
+	cmd, ok := commands[rest[0]]
+	if !ok {
+		return unknownCommand(rest[0], stderr)
+	}
+	return cmd(ctx, opts, rest[1:], stdout, stderr)
+}
+
+// command runs a subcommand on the arguments after its name; each answers
+// --help with its usage on stdout.
+type command func(ctx context.Context, opts *options, args []string, stdout, stderr io.Writer) error
+
+var commands = map[string]command{
+	"call":     runCall,
+	"doctor":   runDoctor,
+	"fake-api": runFakeAPI,
+}
+
+// runHelp is --help, for the program or for the command named.
+func runHelp(ctx context.Context, opts *options, args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" {
+		_, _, err := parseFlags([]string{"--help"}, lookupEnv, stdout, stderr)
+		return err
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		return unknownCommand(args[0], stderr)
+	}
+	return cmd(ctx, opts, []string{"--help"}, stdout, stderr)
+}
+
+// unknownCommand says which commands there are.
+func unknownCommand(name string, stderr io.Writer) error {
+	names := slices.Sorted(maps.Keys(commands))
+	fmt.Fprintf(stderr, "unknown command %q; the commands are %s and help (run scaleway-images-mcp help)\n", name, strings.Join(names, ", "))
+	return errUsage
 }

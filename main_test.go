@@ -302,8 +302,10 @@ func TestCallCommand(t *testing.T) {
 		{[]string{"--sandbox", "call", "list-instance-images", `{"zone":"fr-par-1"}`}, false, `"total_count": 3`, 0},
 		{[]string{"--sandbox", "call", "get-instance-image", `{"image_id":"nope"}`}, true, `"isError": true`, 1},
 		{[]string{"--sandbox", "call", "list-instance-images", `{not json`}, true, "", 1},
-		{[]string{"--sandbox", "call"}, true, "", 2},
-		{[]string{"--sandbox", "--read-only", "call", "delete-instance-image", `{}`}, true, "", 1},
+		{[]string{"--sandbox", "call"}, true, "update-image-2          Update an image\n      image_id*, arch,", 2},
+		{[]string{"--sandbox", "call", "list-images"}, true, `no tool named "list-images" is served; the tools are create-instance-image, delete-instance-image, get-instance-image, list-instance-images, update-image, update-image-2`, 1},
+		{[]string{"--sandbox", "--read-only", "call", "delete-instance-image", `{}`}, true, "the tools are get-instance-image, list-instance-images (--read-only and --tools narrow the list)", 1},
+		{[]string{"--sandbox", "call", "--sandbox", "list-instance-images"}, true, "flag provided but not defined: -sandbox", 2},
 		{[]string{"call", "list-instance-images"}, true, `SCW_SECRET_KEY`, 1},
 	}
 	for _, tt := range tests {
@@ -386,5 +388,94 @@ func TestFakeAPICommand(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 || resp.Header.Get("X-Total-Count") != "5" {
 		t.Errorf("fake-api list: %d, total %q (3 seeded + 2 of the 20 extra)", resp.StatusCode, resp.Header.Get("X-Total-Count"))
+	}
+}
+
+// TestHelp: every way of asking for help prints usage on stdout and exits
+// 0, directly and through the built binary; asking about what does not
+// exist says what does, and exits 2.
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	program := []string{"help [COMMAND]", "-allow-origin string", "-sandbox"}
+	call := []string{"call TOOL [JSON-ARGUMENTS]", "Tools and their arguments", "list-instance-images    List images", "update-image            Replace an image\n      id*, arch,", "delete-instance-image   Delete an image\n      image_id*, zone"}
+	doctor := []string{"doctor [--check]", "-check"}
+	fakeAPI := []string{"fake-api [flags]", "-addr string", "-fail-rate float"}
+	tests := []struct {
+		args       []string
+		wantCode   int
+		wantStdout []string
+		wantStderr string
+	}{
+		{[]string{"help"}, 0, program, ""},
+		{[]string{"--help"}, 0, program, ""},
+		{[]string{"-h"}, 0, program, ""},
+		{[]string{"help", "help"}, 0, program, ""},
+		{[]string{"call", "--help"}, 0, call, ""},
+		{[]string{"--sandbox", "call", "-h"}, 0, call, ""},
+		{[]string{"help", "call"}, 0, call, ""},
+		{[]string{"doctor", "--help"}, 0, doctor, ""},
+		{[]string{"help", "doctor"}, 0, doctor, ""},
+		{[]string{"fake-api", "--help"}, 0, fakeAPI, ""},
+		{[]string{"help", "fake-api"}, 0, fakeAPI, ""},
+		{[]string{"help", "serve"}, 2, nil, `unknown command "serve"; the commands are call, doctor, fake-api and help`},
+		{[]string{"doctor", "--chek"}, 2, nil, "flag provided but not defined: -chek\nUsage: scaleway-images-mcp [flags] doctor [--check]"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			err := run(t.Context(), tt.args, func(string) (string, bool) { return "", false }, strings.NewReader(""), &stdout, &stderr)
+			if code := exitCode(err); code != tt.wantCode {
+				t.Errorf("exit %d (%v), want %d\nstderr: %s", code, err, tt.wantCode, stderr.String())
+			}
+			for _, want := range tt.wantStdout {
+				if !strings.Contains(stdout.String(), want) {
+					t.Errorf("stdout lacks %q:\n%s", want, stdout.String())
+				}
+			}
+			if !strings.Contains(stderr.String(), tt.wantStderr) || (tt.wantStderr == "" && stderr.Len() > 0) {
+				t.Errorf("stderr = %q, want %q", stderr.String(), tt.wantStderr)
+			}
+		})
+	}
+	for _, args := range [][]string{{"help"}, {"call", "--help"}} {
+		cmd := exec.Command(binary, args...)
+		cmd.Env = cleanEnv(t)
+		out, err := cmd.Output()
+		if err != nil || !strings.Contains(string(out), "Usage") {
+			t.Errorf("binary %v: %v, stdout:\n%s", args, err, out)
+		}
+	}
+}
+
+// TestToolsListNeverChanges: the tool list is fixed at start, so the
+// server must not advertise tools.listChanged, over stdio (the built
+// binary) or in memory (what call uses).
+func TestToolsListNeverChanges(t *testing.T) {
+	t.Parallel()
+	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(opts, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := a.mcpServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inMemory, closeSession, err := connectInMemory(t.Context(), server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeSession()
+	sessions := map[string]*mcp.ClientSession{"stdio": connectStdio(t, "--sandbox"), "in memory": inMemory}
+	for name, session := range sessions {
+		caps := session.InitializeResult().Capabilities
+		encoded, _ := json.Marshal(caps)
+		if caps.Tools == nil || caps.Tools.ListChanged || strings.Contains(string(encoded), "listChanged") {
+			t.Errorf("%s: capabilities %s, want tools without listChanged", name, encoded)
+		}
 	}
 }

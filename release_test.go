@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"flag"
-	"io"
 	"os"
 	"regexp"
 	"strings"
@@ -84,7 +83,7 @@ func TestServerJSONMatchesTheRelease(t *testing.T) {
 func TestREADMEDocumentsEveryFlag(t *testing.T) {
 	t.Parallel()
 	readme := readFile(t, "README.md")
-	fs, _ := newFlagSet(&options{}, func(string) (string, bool) { return "", false }, io.Discard)
+	fs, _ := newFlagSet(&options{}, func(string) (string, bool) { return "", false })
 	var missing []string
 	fs.VisitAll(func(f *flag.Flag) {
 		if !strings.Contains(readme, "`--"+f.Name) {

@@ -1,7 +1,8 @@
 // Package listener serves an http.Handler safely: loopback by default, a
-// bearer token beyond it, DNS-rebinding and cross-origin defences, a body
-// size limit, timeouts and graceful shutdown. The MCP streamable HTTP
-// transport and the REST adapter share it, so both get the same rules.
+// bearer token beyond it, DNS-rebinding and cross-origin defences, CORS
+// answers for the origins it allows, a body size limit, timeouts and
+// graceful shutdown. The MCP streamable HTTP transport and the REST
+// adapter share it, so both get the same rules.
 package listener
 
 import (
@@ -38,7 +39,8 @@ type Options struct {
 	// every request except GET /healthz.
 	Token string
 	// TrustedOrigins are browser origins ("http://localhost:6274") allowed
-	// besides the listener's own, for tools such as the MCP Inspector.
+	// besides the listener's own, for tools such as the MCP Inspector. Both
+	// get CORS answers naming them; every other origin gets 403.
 	TrustedOrigins []string
 	// MaxBodyBytes bounds request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64

@@ -51,12 +51,27 @@ func newOriginGuard(trusted []string) (*originGuard, error) {
 	return &originGuard{csrf: csrf, trusted: trusted}, nil
 }
 
+// wrap refuses what check refuses, and answers an allowed origin with
+// CORS headers (a preflight entirely, before the token), so that a browser
+// client at a trusted origin can read the answers it is allowed to get.
 func (g *originGuard) wrap(refused func(r *http.Request, reason string), next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Whether an answer carries CORS headers depends on Origin, so a
+		// cache must not reuse it for another origin.
+		w.Header().Add("Vary", "Origin")
 		if err := g.check(r); err != nil {
 			refused(r, err.Error())
 			WriteError(w, forbidden("cross-origin request refused: "+err.Error()))
 			return
+		}
+		// check lets an Origin through only when it is this server's own
+		// or trusted.
+		if origin := r.Header.Get("Origin"); origin != "" {
+			allowOrigin(w.Header(), origin)
+			if isPreflight(r) {
+				answerPreflight(w)
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})

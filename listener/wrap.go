@@ -3,8 +3,9 @@ package listener
 import "net/http"
 
 // Wrap returns h behind the listener's rules, outermost first: the Host
-// check (loopback listeners only), the Origin checks, the bearer token
-// (when set) and the body limit. It fails on options Serve would refuse,
+// check (loopback listeners only), the Origin checks and the CORS answers
+// to allowed origins (a preflight is answered there, without a token), the
+// bearer token (when set) and the body limit. It fails on options Serve would refuse,
 // such as an address beyond loopback without a token.
 func Wrap(opts Options, h http.Handler) (http.Handler, error) {
 	opts = opts.withDefaults()

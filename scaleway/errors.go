@@ -98,14 +98,20 @@ func IsNotFound(err error) bool {
 // Error is one sentence a person can act on: what failed, on which field or
 // resource, and what to do next.
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString(e.sentence())
-	if e.RequestID != "" {
-		fmt.Fprintf(&b, " (HTTP %d, request id %s)", e.StatusCode, e.RequestID)
-	} else if e.StatusCode != 0 {
-		fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
+	return e.sentence() + e.AnswerRef()
+}
+
+// AnswerRef names the answer as Error ends its sentence with it: " (HTTP
+// 403, request id ...)", or "" when there was no answer. Whoever words a
+// better sentence for an error keeps this, which support asks for.
+func (e *Error) AnswerRef() string {
+	switch {
+	case e.RequestID != "":
+		return fmt.Sprintf(" (HTTP %d, request id %s)", e.StatusCode, e.RequestID)
+	case e.StatusCode != 0:
+		return fmt.Sprintf(" (HTTP %d)", e.StatusCode)
 	}
-	return b.String()
+	return ""
 }
 
 func (e *Error) sentence() string {

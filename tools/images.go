@@ -71,6 +71,7 @@ func (d *Deps) updateImage(ctx context.Context, c *call, in UpdateImageInput) (I
 	img, resp, err := d.Client.UpdateImage(ctx, zone, in.ImageID, in.patch())
 	c.observe(resp)
 	c.wrote(in.ImageID, err)
+	err = d.explainDenied(err, "changed", func() *scaleway.Image { return d.readAfterDenial(ctx, zone, in.ImageID) })
 	return ImageOutput{Image: newImage(img)}, err
 }
 
@@ -107,6 +108,7 @@ func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOu
 	img, resp, err := d.Client.SetImage(ctx, zone, in.ID, req)
 	c.observe(resp)
 	c.wrote(in.ID, err)
+	err = d.explainDenied(err, "changed", func() *scaleway.Image { return current })
 	return ImageOutput{Image: newImage(img)}, err
 }
 
@@ -187,7 +189,7 @@ func (d *Deps) readAndDelete(ctx context.Context, c *call, zone scaleway.Zone, i
 	resp, err = d.Client.DeleteImage(ctx, zone, id)
 	c.observe(resp)
 	c.wrote(id, err)
-	return img, err
+	return img, d.explainDenied(err, "deleted", func() *scaleway.Image { return img })
 }
 
 // readSnapshots reads, after the delete, the snapshots the image was made

@@ -71,10 +71,10 @@ type definition struct {
 // tools reach Scaleway, so openWorldHint is true everywhere.
 var table = []definition{
 	{
-		name:  ListImagesTool,
-		title: "List images",
+		name:        ListImagesTool,
+		title:       "List images",
 		description: "List images; next_page is the next page. Rows follow columns. A null size is not known here (Block Storage); get-instance-image reads it.",
-		readOnly: true, destructive: false, idempotent: true,
+		readOnly:    true, destructive: false, idempotent: true,
 		input: ListImagesInput{}, output: ListImagesOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListImagesTool, d.listImages) },
 	},

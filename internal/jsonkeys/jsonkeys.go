@@ -3,7 +3,8 @@
 // field whatever its case (with Unicode folding: "tagſ" fills tags), and
 // the last of repeated keys wins, so {"image_id":"A","Image_ID":"B"} acts
 // on B while a person approving the call reads A. Check refuses both, at
-// every level, and, when asked, keys that name no field at all. The MCP
+// every level, and, when asked, keys that name no field at all, saying
+// which field a misspelt key or another tool's name for it meant. The MCP
 // tools and the REST adapter share it, so the rule is written once.
 package jsonkeys
 
@@ -159,13 +160,103 @@ func (c *checker) member(t reflect.Type, key, path string) (reflect.Type, error)
 		}
 	}
 	if c.unknown == RefuseUnknown {
-		names := make([]string, len(fields))
-		for i, f := range fields {
-			names[i] = f.name
-		}
-		return nil, c.add(keyPath, "is not an argument; the arguments allowed are "+strings.Join(names, ", "))
+		return nil, c.add(keyPath, unknownReason(key, path, fields))
 	}
 	return nil, nil
+}
+
+// unknownReason says that key names no argument, which one the caller
+// probably meant (see didYouMean), and which there are.
+func unknownReason(key, path string, fields []field) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+	}
+	allowed := strings.Join(names, ", ")
+	if hint := didYouMean(key, path, fields); hint != "" {
+		return hint + " The arguments allowed are " + allowed
+	}
+	return "is not an argument; the arguments allowed are " + allowed
+}
+
+// aliases are the other names callers give an argument: the capability
+// names the image id "id" in update-image and "image_id" in the other
+// tools, so a caller who learnt one tool sends the other's name.
+var aliases = map[string]struct{ name, what string }{
+	"image_id": {"id", "the image id"},
+	"id":       {"image_id", "the image id"},
+}
+
+// maxTypos is the most edits (a letter added, dropped, changed, or two
+// swapped) between a key and the argument it is taken to be a typo of.
+const maxTypos = 2
+
+// didYouMean suggests the argument key was meant to be, or returns "":
+// the name this type gives to what a known alias of key names (arguments
+// only, not keys nested inside them, where an "id" is something else),
+// else the nearest name within maxTypos edits of key, provided the edits
+// are at most a third of it (so that "nope" does not suggest "zone").
+func didYouMean(key, path string, fields []field) string {
+	if alias, ok := aliases[key]; ok && path == "" {
+		for _, f := range fields {
+			if f.name == alias.name {
+				return fmt.Sprintf("is not an argument of this tool, which names %s %q; did you mean %s?", alias.what, f.name, f.name)
+			}
+		}
+	}
+	lower := strings.ToLower(key)
+	length := utf8.RuneCountInString(lower)
+	best, bestEdits := "", maxTypos+1
+	for _, f := range fields {
+		// A length difference is that many edits at least: skipping such
+		// names keeps a huge hostile key from costing anything.
+		if abs(length-utf8.RuneCountInString(f.name)) > maxTypos {
+			continue
+		}
+		if edits := editDistance(lower, f.name); edits < bestEdits && 3*edits <= length {
+			best, bestEdits = f.name, edits
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return "is not an argument; did you mean " + join(path, best) + "?"
+}
+
+// editDistance counts the edits that turn a into b: letters inserted,
+// deleted or substituted, and adjacent letters swapped (the optimal string
+// alignment distance, which counts a swap, the commonest typo, as one).
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	// rows[i][j] is the distance between ra[:i] and rb[:j].
+	rows := make([][]int, len(ra)+1)
+	for i := range rows {
+		rows[i] = make([]int, len(rb)+1)
+		rows[i][0] = i
+	}
+	for j := range rows[0] {
+		rows[0][j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		for j := 1; j <= len(rb); j++ {
+			substitution := 1
+			if ra[i-1] == rb[j-1] {
+				substitution = 0
+			}
+			rows[i][j] = min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+substitution)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				rows[i][j] = min(rows[i][j], rows[i-2][j-2]+1)
+			}
+		}
+	}
+	return rows[len(ra)][len(rb)]
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // add records a problem with the key at path; it returns errStop once

@@ -130,3 +130,49 @@ func TestCaseVariantsAreWhatEncodingJSONFills(t *testing.T) {
 		})
 	}
 }
+
+// TestDidYouMean: a key that names no argument suggests the one it was
+// probably meant to be: another tool's name for the same argument, or a
+// name within two typos; and nothing when no name is that close.
+func TestDidYouMean(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, json string
+		into       reflect.Type
+		want       string // the suggestion's path; "" for none
+		wantReason string // more of the reason, if any
+	}{
+		{"one letter too many", `{"imagee_id":"x"}`, reflect.TypeFor[body](), "image_id", "The arguments allowed are zone, image_id,"},
+		{"one letter missing", `{"zon":"x"}`, reflect.TypeFor[body](), "zone", ""},
+		{"two letters swapped", `{"tgas":["a"]}`, reflect.TypeFor[body](), "tags", ""},
+		{"another case and a typo", `{"IMAGEE_ID":"x"}`, reflect.TypeFor[body](), "image_id", ""},
+		{"camel case", `{"imageId":"x"}`, reflect.TypeFor[body](), "image_id", ""},
+		{"a letter changed", `{"nàme":"x"}`, reflect.TypeFor[body](), "name", ""},
+		{"nested", `{"root_volume":{"idd":"x"}}`, reflect.TypeFor[body](), "root_volume.id", ""},
+		{"id where the type says image_id", `{"id":"x"}`, reflect.TypeFor[body](), "image_id", `is not an argument of this tool, which names the image id "image_id"`},
+		{"image_id where the type says id", `{"image_id":"x"}`, reflect.TypeFor[volume](), "id", `which names the image id "id"`},
+		{"no alias inside an argument", `{"root_volume":{"image_id":"x"}}`, reflect.TypeFor[body](), "", ""},
+		{"two typos in a short key", `{"nope":1}`, reflect.TypeFor[body](), "", ""},
+		{"a short key", `{"ab":1}`, reflect.TypeFor[body](), "", ""},
+		{"nothing close", `{"path":"../"}`, reflect.TypeFor[body](), "", "is not an argument; the arguments allowed are zone, image_id"},
+		{"a huge key", `{"` + strings.Repeat("image_id", 1<<17) + `":1}`, reflect.TypeFor[body](), "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			problems := scaleway.ValidationErrors(jsonkeys.Check([]byte(tt.json), tt.into, jsonkeys.RefuseUnknown))
+			if len(problems) != 1 {
+				t.Fatalf("problems %v; want one", problems)
+			}
+			reason := problems[0].Reason
+			switch {
+			case tt.want == "" && strings.Contains(reason, "did you mean"):
+				t.Errorf("reason %q suggests a name; want none", reason)
+			case tt.want != "" && !strings.Contains(reason, "did you mean "+tt.want+"?"):
+				t.Errorf("reason %q does not suggest %s", reason, tt.want)
+			case !strings.Contains(reason, tt.wantReason):
+				t.Errorf("reason %q lacks %q", reason, tt.wantReason)
+			}
+		})
+	}
+}
