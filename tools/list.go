@@ -28,7 +28,7 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 			return ListImagesOutput{}, err
 		}
 		return finishList(ListImagesOutput{
-			Images:     shapeImages(all.Images, in.Verbose),
+			Images:     shapeImages(all.Items, in.Verbose),
 			TotalCount: all.TotalCount,
 			Page:       1,
 			PerPage:    int(*req.PerPage),
@@ -58,7 +58,7 @@ func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scalew
 		return ListImagesOutput{}, err
 	}
 	out := ListImagesOutput{
-		Images:     shapeImages(merged.Images, in.Verbose),
+		Images:     shapeImages(merged.Items, in.Verbose),
 		TotalCount: merged.TotalCount,
 		Page:       int(*req.Page),
 		PerPage:    perPage,
