@@ -2,8 +2,10 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
@@ -136,19 +138,30 @@ func finishList(out ListImagesOutput, verbose bool) ListImagesOutput {
 	if !verbose {
 		out.Columns = ImageColumns
 	}
-	size := 0
-	for i, item := range out.Images {
-		encoded, _ := item.MarshalJSON()
-		if size += len(encoded) + 1; size > maxResultBytes {
-			out.Images, out.Truncated, out.NextPage = out.Images[:i], true, 0
-			break
-		}
+	if images, cut := fitResult(out.Images); cut {
+		out.Images, out.Truncated, out.NextPage = images, true, 0
 	}
 	return out
 }
 
-// formatTime writes a timestamp in RFC 3339 at second precision: the
-// microseconds mean nothing to a model and cost tokens.
-func formatTime(t *scaleway.Timestamp) string {
+// fitResult keeps the first items whose encodings fit in maxResultBytes,
+// and says whether it cut any.
+func fitResult[T json.Marshaler](items []T) (kept []T, cut bool) {
+	size := 0
+	for i, item := range items {
+		encoded, _ := item.MarshalJSON()
+		if size += len(encoded) + 1; size > maxResultBytes {
+			return items[:i], true
+		}
+	}
+	return items, false
+}
+
+// formatTime writes a timestamp in RFC 3339 at second precision, "" for
+// the zero time: the microseconds mean nothing to a model and cost tokens.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
 	return t.UTC().Format("2006-01-02T15:04:05Z07:00")
 }
