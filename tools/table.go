@@ -1,5 +1,6 @@
-// Package tools holds the six MCP tools of the Instance images capability:
-// one table of definitions, their handlers, and the shaping of results.
+// Package tools holds the MCP tools of the Instance images capability (the
+// seed's six, and list-snapshots to find what images are made from): one
+// table of definitions, their handlers, and the shaping of results.
 // It calls the scaleway client and never builds HTTP requests itself.
 package tools
 
@@ -25,10 +26,13 @@ const (
 	GetImageTool    = "get-instance-image"
 	UpdateImageTool = "update-image-2"
 	DeleteImageTool = "delete-instance-image"
+	// ListSnapshotsTool is not the seed's: it finds the snapshot ids that
+	// create-instance-image takes.
+	ListSnapshotsTool = "list-snapshots"
 )
 
-// AllZones is the zone value that makes list-instance-images read every
-// zone.
+// AllZones is the zone value that makes a list (list-instance-images,
+// list-snapshots) read every zone.
 const AllZones = "all"
 
 // Deps is what the handlers need from the rest of the program.
@@ -61,27 +65,29 @@ type definition struct {
 	readOnly    bool
 	destructive bool
 	idempotent  bool
-	input       any // zero value of the input type, for schema generation
-	output      any // zero value of the output type
+	allZones    bool // its zone argument takes AllZones
+	input       any  // zero value of the input type, for schema generation
+	output      any  // zero value of the output type
 	bind        func(*Deps) mcp.ToolHandler
 }
 
-// table lists every tool, in the seed's order. Hints are the seed's; all
-// tools reach Scaleway, so openWorldHint is true everywhere.
+// table lists every tool: the seed's, in its order and with its hints,
+// then list-snapshots. All tools reach Scaleway, so openWorldHint is true
+// everywhere.
 var table = []definition{
 	{
 		name:  ListImagesTool,
 		title: "List images",
 		description: "List your images (public=true: Scaleway's, e.g. Ubuntu), 20 a page; next_page is the next. zone \"all\": every zone. " +
 			"Rows follow columns; verbose: whole objects. A null size is not known here (Block Storage); get-instance-image reads it.",
-		readOnly: true, destructive: false, idempotent: true,
+		readOnly: true, destructive: false, idempotent: true, allZones: true,
 		input: ListImagesInput{}, output: ListImagesOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListImagesTool, d.listImages) },
 	},
 	{
 		name:        CreateImageTool,
 		title:       "Create an image",
-		description: "Create an image from snapshots (root_volume, extra_volumes: Instance or Block Storage snapshot ids, not volume ids). wait: block until available.",
+		description: "Create an image from snapshots (root_volume, extra_volumes: snapshot ids from list-snapshots, not volume ids). wait: block until available.",
 		readOnly:    false, destructive: false, idempotent: false,
 		input: CreateImageInput{}, output: CreateImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, CreateImageTool, d.createImage) },
@@ -117,6 +123,15 @@ var table = []definition{
 		readOnly:    false, destructive: true, idempotent: true,
 		input: DeleteImageInput{}, output: DeleteImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, DeleteImageTool, d.deleteImage) },
+	},
+	{
+		name:  ListSnapshotsTool,
+		title: "List snapshots",
+		description: "Find snapshots, newest first: their ids go to create-instance-image as root_volume/extra_volumes. " +
+			"kind: l_ssd (scw instance snapshot) or sbs (scw block snapshot). used_by: image ids; an unused snapshot is still billed.",
+		readOnly: true, destructive: false, idempotent: true, allZones: true,
+		input: ListSnapshotsInput{}, output: ListSnapshotsOutput{},
+		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListSnapshotsTool, d.listSnapshots) },
 	},
 }
 
@@ -206,6 +221,7 @@ func Definitions() ([]*mcp.Tool, error) {
 type SchemaType struct {
 	Name          string
 	Input, Output any
+	AllZones      bool // its zone argument takes AllZones
 }
 
 // SchemaTypes lists the input and output types of every tool, for
@@ -213,7 +229,7 @@ type SchemaType struct {
 func SchemaTypes() []SchemaType {
 	out := make([]SchemaType, len(table))
 	for i, def := range table {
-		out[i] = SchemaType{Name: def.name, Input: def.input, Output: def.output}
+		out[i] = SchemaType{Name: def.name, Input: def.input, Output: def.output, AllZones: def.allZones}
 	}
 	return out
 }

@@ -37,7 +37,7 @@ func Generate() (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for _, st := range tools.SchemaTypes() {
 		input := reflectSchema(st.Input)
-		decorateInput(input, st.Name)
+		decorateInput(input, st.AllZones)
 		output := reflectSchema(st.Output)
 		decorateOutput(output)
 		for name, schema := range map[string]*jsonschema.Schema{
@@ -103,7 +103,7 @@ func decorateOutput(s *jsonschema.Schema) {
 // decorateInput closes the input to other properties and adds the rules
 // that depend on a field's name, taking them from package scaleway so
 // they are written once.
-func decorateInput(s *jsonschema.Schema, tool string) {
+func decorateInput(s *jsonschema.Schema, allZones bool) {
 	s.AdditionalProperties = jsonschema.FalseSchema
 	if s.Properties == nil {
 		return
@@ -113,7 +113,7 @@ func decorateInput(s *jsonschema.Schema, tool string) {
 		switch name {
 		case "zone":
 			zones := toAny(scaleway.ZoneNames())
-			if tool == tools.ListImagesTool {
+			if allZones {
 				zones = append(zones, tools.AllZones)
 			}
 			prop.Enum = zones
