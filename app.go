@@ -130,22 +130,24 @@ func (a *app) sdkLogger() zerolog.Logger {
 }
 
 // instructions tell the model what this server is for and, in the
-// sandbox, which snapshot ids it can create images from.
+// sandbox, that nothing is real. Snapshot ids are list-snapshots' to
+// give: listed here they went stale as soon as one was made or deleted.
 func (a *app) instructions() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Manage Scaleway Instance images (bootable templates made from snapshots). Default zone: %s.", a.cfg.Zone)
 	if a.opts.readOnly {
-		b.WriteString(" This server is read-only: it can list and get images, not change them.")
+		b.WriteString(" This server is read-only: it can list and get images and list snapshots, not change them.")
 	}
 	if a.sandbox != nil {
-		fmt.Fprintf(&b, " SANDBOX: this is an in-memory fake of the Scaleway API; nothing is real and nothing is billed. Snapshot ids usable as root_volume in %s:", a.cfg.Zone)
-		for _, snap := range a.sandbox.Snapshots(a.cfg.Zone) {
-			fmt.Fprintf(&b, " %s (%s, %s)", snap.ID, snap.Name, snap.VolumeType)
+		b.WriteString(" SANDBOX: this is an in-memory fake of the Scaleway API; nothing is real and nothing is billed.")
+		allowed := a.opts.allowList()
+		served := len(allowed) == 0
+		for _, name := range allowed {
+			served = served || name == tools.ListSnapshotsTool
 		}
-		for _, snap := range a.sandbox.BlockSnapshots(a.cfg.Zone) {
-			fmt.Fprintf(&b, " %s (%s, block storage)", snap.ID, snap.Name)
+		if served {
+			fmt.Fprintf(&b, " Its snapshots, the ids images are made from, are listed by %s.", tools.ListSnapshotsTool)
 		}
-		b.WriteString(".")
 	}
 	return b.String()
 }

@@ -84,11 +84,12 @@ func TestStdioRoundTrip(t *testing.T) {
 	t.Parallel()
 	session := connectStdio(t, "--sandbox")
 	init := session.InitializeResult()
-	if init.ServerInfo.Name != "scaleway-images-mcp" || init.ServerInfo.Version == "" || !strings.Contains(init.ServerInfo.Description, "commit none") || !strings.Contains(init.Instructions, "SANDBOX") {
+	if init.ServerInfo.Name != "scaleway-images-mcp" || init.ServerInfo.Version == "" || !strings.Contains(init.ServerInfo.Description, "commit none") ||
+		!strings.Contains(init.Instructions, "SANDBOX") || !strings.Contains(init.Instructions, tools.ListSnapshotsTool) {
 		t.Errorf("initialize: %+v", init)
 	}
 	listed, err := session.ListTools(t.Context(), nil)
-	if err != nil || len(listed.Tools) != 6 {
+	if err != nil || len(listed.Tools) != 7 {
 		t.Fatalf("tools/list: %v, %d tools", err, len(listed.Tools))
 	}
 
@@ -96,8 +97,14 @@ func TestStdioRoundTrip(t *testing.T) {
 	callJSON(t, session, tools.ListImagesTool, `{}`, &list)
 	before := list.TotalCount
 
-	// Sandbox instructions name snapshot ids; create from the first one.
-	snapshot := strings.Fields(strings.SplitN(init.Instructions, "root_volume in fr-par-1:", 2)[1])[0]
+	// The sandbox instructions point at list-snapshots: create from the
+	// newest snapshot no image uses.
+	var snapshots tools.ListSnapshotsOutput
+	callJSON(t, session, tools.ListSnapshotsTool, `{"unused":true}`, &snapshots)
+	if len(snapshots.Snapshots) == 0 {
+		t.Fatalf("no unused snapshot in the sandbox: %+v", snapshots)
+	}
+	snapshot := snapshots.Snapshots[0].ID
 	var created tools.CreateImageOutput
 	callJSON(t, session, tools.CreateImageTool, `{"name":"stdio-test","root_volume":"`+snapshot+`","arch":"arm64","tags":["t"]}`, &created)
 	id := created.Image.ID
@@ -130,7 +137,8 @@ func TestStdioReadOnlyAndAllowList(t *testing.T) {
 		args []string
 		want int
 	}{
-		{[]string{"--sandbox", "--read-only"}, 2},
+		{[]string{"--sandbox", "--read-only"}, 3},
+		{[]string{"--sandbox", "--read-only", "--tools", "list-snapshots,create-instance-image"}, 1},
 		{[]string{"--sandbox", "--tools", "get-instance-image,delete-instance-image"}, 2},
 		{[]string{"--sandbox", "--read-only", "--tools", "delete-instance-image,list-instance-images"}, 1},
 	}
@@ -303,8 +311,8 @@ func TestCallCommand(t *testing.T) {
 		{[]string{"--sandbox", "call", "get-instance-image", `{"image_id":"nope"}`}, true, `"isError": true`, 1},
 		{[]string{"--sandbox", "call", "list-instance-images", `{not json`}, true, "", 1},
 		{[]string{"--sandbox", "call"}, true, "update-image-2          Update an image\n      image_id*, arch,", 2},
-		{[]string{"--sandbox", "call", "list-images"}, true, `no tool named "list-images" is served; the tools are create-instance-image, delete-instance-image, get-instance-image, list-instance-images, update-image, update-image-2`, 1},
-		{[]string{"--sandbox", "--read-only", "call", "delete-instance-image", `{}`}, true, "the tools are get-instance-image, list-instance-images (--read-only and --tools narrow the list)", 1},
+		{[]string{"--sandbox", "call", "list-images"}, true, `no tool named "list-images" is served; the tools are create-instance-image, delete-instance-image, get-instance-image, list-instance-images, list-snapshots, update-image, update-image-2`, 1},
+		{[]string{"--sandbox", "--read-only", "call", "delete-instance-image", `{}`}, true, "the tools are get-instance-image, list-instance-images, list-snapshots (--read-only and --tools narrow the list)", 1},
 		{[]string{"--sandbox", "call", "--sandbox", "list-instance-images"}, true, "flag provided but not defined: -sandbox", 2},
 		{[]string{"call", "list-instance-images"}, true, `SCW_SECRET_KEY`, 1},
 	}

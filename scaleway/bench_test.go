@@ -71,7 +71,7 @@ func benchmarkListAll(b *testing.B, latency time.Duration) {
 			if err != nil {
 				return 0, err
 			}
-			return len(all.Images), nil
+			return len(all.Items), nil
 		})
 	})
 

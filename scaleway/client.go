@@ -166,9 +166,9 @@ func WithMaxInFlight(n int) Option {
 // 10,000 images at 100 a page.
 const DefaultMaxPages = 100
 
-// WithMaxPages bounds the pages one call of ListAllImages reads, and the
-// pages one call of ListImagesInZones reads over all its zones (see there).
-// A list cut short by it says Truncated.
+// WithMaxPages bounds the pages one all-pages list call (ListAllImages,
+// ListAllSnapshots, ListAllBlockSnapshots) reads, and the pages the parts
+// of a FanOut read together. A list cut short by it says Truncated.
 func WithMaxPages(n int) Option {
 	return func(c *Client) error {
 		if n < 1 {
@@ -185,7 +185,7 @@ const DefaultMaxListBytes = 32 << 20
 
 // WithMaxListBytes bounds the bytes of answer bodies one all-pages list
 // call holds: the walk stops after the page that goes past n, and the list
-// says Truncated. ListImagesInZones shares n among its zones.
+// says Truncated. FanOut shares n among its parts.
 func WithMaxListBytes(n int) Option {
 	return func(c *Client) error {
 		if n < 1 {

@@ -47,8 +47,8 @@ func TestClientReusesConnections(t *testing.T) {
 	req := &scaleway.ListImagesRequest{Project: &project, PerPage: &perPage}
 	for range 10 {
 		all, err := c.ListAllImages(t.Context(), zone, req, 0)
-		if err != nil || len(all.Images) != 1000 {
-			t.Fatalf("all pages: %v, %d images", err, len(all.Images))
+		if err != nil || len(all.Items) != 1000 {
+			t.Fatalf("all pages: %v, %d images", err, len(all.Items))
 		}
 	}
 	// At most one connection per page fetched at once, whatever the

@@ -1614,9 +1614,9 @@ func TestFakeListAllImages(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ListAllImages: %v", err)
 			}
-			if len(all.Images) != tt.wantLen || all.TotalCount != tt.wantTotal || all.Pages != tt.wantPages || all.Truncated != tt.truncated {
+			if len(all.Items) != tt.wantLen || all.TotalCount != tt.wantTotal || all.Pages != tt.wantPages || all.Truncated != tt.truncated {
 				t.Errorf("got %d images of %d in %d pages, truncated %v; want %d of %d in %d, truncated %v",
-					len(all.Images), all.TotalCount, all.Pages, all.Truncated, tt.wantLen, tt.wantTotal, tt.wantPages, tt.truncated)
+					len(all.Items), all.TotalCount, all.Pages, all.Truncated, tt.wantLen, tt.wantTotal, tt.wantPages, tt.truncated)
 			}
 			// One request per page, each page asked for once.
 			reqs := srv.Requests()
@@ -1637,7 +1637,7 @@ func TestFakeListAllImages(t *testing.T) {
 				}
 			}
 
-			got := imageIDs(all.Images)
+			got := imageIDs(all.Items)
 			seen := map[string]bool{}
 			for _, id := range got {
 				if seen[id] {
@@ -1659,7 +1659,7 @@ func TestFakeListAllImages(t *testing.T) {
 			if !slices.Equal(got, walked[:tt.wantLen]) {
 				t.Errorf("ListAllImages order differs from page-by-page order:\n got %v\nwant %v", got, walked[:tt.wantLen])
 			}
-			for _, img := range all.Images {
+			for _, img := range all.Items {
 				if img.Zone != tt.zone {
 					t.Errorf("image %s in zone %s, want %s", img.ID, img.Zone, tt.zone)
 				}
@@ -1675,7 +1675,7 @@ func TestFakeListAllImages(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ListAllImages: %v", err)
 		}
-		if got, want := imageIDs(all.Images), fakeIDs(srv.Images("fr-par-2")); !slices.Equal(got, want) {
+		if got, want := imageIDs(all.Items), fakeIDs(srv.Images("fr-par-2")); !slices.Equal(got, want) {
 			t.Errorf("ids differ from the fake's list:\n got %v\nwant %v", got, want)
 		}
 	})
@@ -1688,7 +1688,7 @@ func TestFakeListAllImages(t *testing.T) {
 		srv.Script(scalewaytest.RouteListImages, scalewaytest.Delay(0), scalewaytest.ErrorAnswer(http.StatusForbidden, scaleway.Error{Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions"}))
 		all, err := c.ListAllImages(t.Context(), zone, &scaleway.ListImagesRequest{PerPage: ptr[uint32](10)}, 0)
 		if all != nil {
-			t.Errorf("got %d images despite a failing page", len(all.Images))
+			t.Errorf("got %d images despite a failing page", len(all.Items))
 		}
 		apiError(t, err, http.StatusForbidden, scaleway.ErrPermissionsDenied)
 	})
@@ -1736,9 +1736,9 @@ func TestFakeListImagesInZones(t *testing.T) {
 			if err != nil {
 				t.Fatalf("ListImagesInZones: %v", err)
 			}
-			if len(got.Images) != tt.wantLen || got.TotalCount != tt.wantTotal || got.Pages != tt.wantPages || got.Truncated != tt.truncated || len(got.Failures) != tt.failures {
+			if len(got.Items) != tt.wantLen || got.TotalCount != tt.wantTotal || got.Pages != tt.wantPages || got.Truncated != tt.truncated || len(got.Failures) != tt.failures {
 				t.Errorf("got %d images of %d in %d pages, truncated %v, %d failures; want %d of %d in %d, truncated %v, %d failures",
-					len(got.Images), got.TotalCount, got.Pages, got.Truncated, len(got.Failures), tt.wantLen, tt.wantTotal, tt.wantPages, tt.truncated, tt.failures)
+					len(got.Items), got.TotalCount, got.Pages, got.Truncated, len(got.Failures), tt.wantLen, tt.wantTotal, tt.wantPages, tt.truncated, tt.failures)
 			}
 			if got := srv.RequestCount(scalewaytest.RouteListImages); got != tt.wantPages+tt.faults {
 				t.Errorf("fake received %d list requests, want %d", got, tt.wantPages+tt.faults)
@@ -1771,7 +1771,7 @@ func TestFakeListImagesInZones(t *testing.T) {
 				want = append(want, fakeIDs(kept)...)
 			}
 			want = want[:min(len(want), tt.wantLen)]
-			if ids := imageIDs(got.Images); !slices.Equal(ids, want) {
+			if ids := imageIDs(got.Items); !slices.Equal(ids, want) {
 				t.Errorf("merged ids differ from the zones' lists in order (%d vs %d ids)", len(ids), len(want))
 			}
 		})

@@ -44,7 +44,7 @@ func (m *concurrencyMeter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func TestMaxInFlightBoundsEveryCall(t *testing.T) {
 	t.Parallel()
 	const limit = 3
-	images := &pagedImages{total: 50, totalHeader: true}
+	images := &pagedList{total: 50, counted: true}
 	meter := &concurrencyMeter{limit: limit, full: make(chan struct{}), next: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasSuffix(r.URL.Path, "/images") {
 			images.ServeHTTP(w, r)
@@ -138,7 +138,7 @@ func TestListAllImagesPageCap(t *testing.T) {
 	tests := []struct {
 		name          string
 		total         int
-		totalHeader   bool
+		counted       bool
 		wantImages    int
 		wantTruncated bool
 	}{
@@ -151,15 +151,15 @@ func TestListAllImagesPageCap(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := &pagedImages{total: tt.total, totalHeader: tt.totalHeader}
+			srv := &pagedList{total: tt.total, counted: tt.counted}
 			c := newTestClient(t, srv, WithMaxPages(5))
 			perPage := uint32(10)
 			got, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &perPage}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got.Images) != tt.wantImages || got.Truncated != tt.wantTruncated {
-				t.Errorf("%d images, truncated %v; want %d, %v", len(got.Images), got.Truncated, tt.wantImages, tt.wantTruncated)
+			if len(got.Items) != tt.wantImages || got.Truncated != tt.wantTruncated {
+				t.Errorf("%d images, truncated %v; want %d, %v", len(got.Items), got.Truncated, tt.wantImages, tt.wantTruncated)
 			}
 			srv.mu.Lock()
 			defer srv.mu.Unlock()
@@ -185,7 +185,7 @@ func TestListImagesInZonesSharesThePageCap(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(strconv.Itoa(tt.maxPages), func(t *testing.T) {
 			t.Parallel()
-			srv := &pagedImages{total: 100, totalHeader: true}
+			srv := &pagedList{total: 100, counted: true}
 			c := newTestClient(t, srv, WithMaxPages(tt.maxPages))
 			perPage := uint32(10)
 			got, err := c.ListImagesInZones(t.Context(), Zones, &ListImagesRequest{PerPage: &perPage}, true, 0)
@@ -195,16 +195,16 @@ func TestListImagesInZonesSharesThePageCap(t *testing.T) {
 			srv.mu.Lock()
 			defer srv.mu.Unlock()
 			wantTruncated := tt.wantRequests < 100
-			if len(srv.pages) != tt.wantRequests || len(got.Images) != 10*tt.wantRequests || got.Truncated != wantTruncated {
-				t.Errorf("%d requests, %d images, truncated %v; want %d, %d, %v", len(srv.pages), len(got.Images), got.Truncated, tt.wantRequests, 10*tt.wantRequests, wantTruncated)
+			if len(srv.pages) != tt.wantRequests || len(got.Items) != 10*tt.wantRequests || got.Truncated != wantTruncated {
+				t.Errorf("%d requests, %d images, truncated %v; want %d, %d, %v", len(srv.pages), len(got.Items), got.Truncated, tt.wantRequests, 10*tt.wantRequests, wantTruncated)
 			}
 		})
 	}
 }
 
-// pageBytes is the size of one page of pagedImages, whose pages all weigh
+// pageBytes is the size of one page of pagedList, whose pages all weigh
 // the same.
-func pageBytes(t *testing.T, srv *pagedImages, perPage uint32) int {
+func pageBytes(t *testing.T, srv *pagedList, perPage uint32) int {
 	t.Helper()
 	c := newTestClient(t, srv)
 	_, resp, err := c.ListImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &perPage})
@@ -219,12 +219,12 @@ func pageBytes(t *testing.T, srv *pagedImages, perPage uint32) int {
 func TestListAllImagesByteBudget(t *testing.T) {
 	t.Parallel()
 	perPage := uint32(10)
-	page := pageBytes(t, &pagedImages{total: 1000, totalHeader: true}, perPage)
+	page := pageBytes(t, &pagedList{total: 1000, counted: true}, perPage)
 	tests := []struct {
-		name        string
-		totalHeader bool
-		budget      int
-		wantPages   int
+		name      string
+		counted   bool
+		budget    int
+		wantPages int
 	}{
 		{"counted", true, 2*page + page/2, 3},
 		{"uncounted", false, 2*page + page/2, 3},
@@ -234,14 +234,14 @@ func TestListAllImagesByteBudget(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := &pagedImages{total: 1000, totalHeader: tt.totalHeader}
+			srv := &pagedList{total: 1000, counted: tt.counted}
 			c := newTestClient(t, srv, WithMaxListBytes(tt.budget))
 			got, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &perPage}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got.Pages != tt.wantPages || len(got.Images) != 10*tt.wantPages || !got.Truncated {
-				t.Errorf("%d pages, %d images, truncated %v; want %d, %d, true", got.Pages, len(got.Images), got.Truncated, tt.wantPages, 10*tt.wantPages)
+			if got.Pages != tt.wantPages || len(got.Items) != 10*tt.wantPages || !got.Truncated {
+				t.Errorf("%d pages, %d images, truncated %v; want %d, %d, true", got.Pages, len(got.Items), got.Truncated, tt.wantPages, 10*tt.wantPages)
 			}
 			srv.mu.Lock()
 			defer srv.mu.Unlock()
@@ -256,7 +256,7 @@ func TestListAllImagesByteBudget(t *testing.T) {
 // are judged by their real size.
 func TestListAllImagesByteBudgetWeighsEveryPage(t *testing.T) {
 	t.Parallel()
-	light := &pagedImages{total: 1000, totalHeader: true}
+	light := &pagedList{total: 1000, counted: true}
 	heavy := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("page") == "1" {
 			light.ServeHTTP(w, r)
@@ -278,8 +278,8 @@ func TestListAllImagesByteBudgetWeighsEveryPage(t *testing.T) {
 	}
 	// Four pages planned on the first one's weight; the second weighs
 	// past the budget, so the third and fourth are dropped.
-	if got.Pages != 2 || len(got.Images) != 20 || !got.Truncated {
-		t.Errorf("%d pages, %d images, truncated %v; want 2, 20, true", got.Pages, len(got.Images), got.Truncated)
+	if got.Pages != 2 || len(got.Items) != 20 || !got.Truncated {
+		t.Errorf("%d pages, %d images, truncated %v; want 2, 20, true", got.Pages, len(got.Items), got.Truncated)
 	}
 }
 

@@ -1,21 +1,28 @@
 package scaleway
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/http"
+	"path"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// pagedImages serves total images named img-0000... over page/per_page,
-// recording the pages asked for and the most requests in flight at once.
-type pagedImages struct {
-	total       int
-	totalHeader bool
-	delay       time.Duration
+// pagedList serves total items named item-0000... over the page
+// parameters of the path's collection: images and Instance snapshots
+// (page, per_page, X-Total-Count) or Block snapshots (page, page_size,
+// total_count in the body). When counted is false it gives no count. It
+// records the pages asked for and the most requests in flight at once.
+type pagedList struct {
+	total   int
+	counted bool
+	delay   time.Duration
 
 	mu          sync.Mutex
 	pages       []int
@@ -23,7 +30,7 @@ type pagedImages struct {
 	maxInFlight int
 }
 
-func (p *pagedImages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (p *pagedList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.inFlight++
 	p.maxInFlight = max(p.maxInFlight, p.inFlight)
@@ -33,30 +40,36 @@ func (p *pagedImages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	defer func() { p.mu.Lock(); p.inFlight--; p.mu.Unlock() }()
 	time.Sleep(p.delay)
 
-	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	block := strings.HasPrefix(r.URL.Path, "/block/")
+	sizeParam := "per_page"
+	if block {
+		sizeParam = "page_size"
+	}
+	perPage, _ := strconv.Atoi(r.URL.Query().Get(sizeParam))
 	if perPage == 0 {
 		perPage = DefaultPerPage
 	}
 	if page == 0 {
 		page = 1
 	}
-	body := `{"images":[`
+	var items []string
 	for i := (page - 1) * perPage; i < min(page*perPage, p.total); i++ {
-		if i > (page-1)*perPage {
-			body += ","
-		}
-		body += fmt.Sprintf(`{"id":"00000000-0000-0000-0000-%012d","name":"img-%04d","zone":"%s"}`, i, i, zoneOf(r))
+		items = append(items, fmt.Sprintf(`{"id":"00000000-0000-0000-0000-%012d","name":"item-%04d","zone":"%s"}`, i, i, zoneOf(r)))
 	}
-	body += "]}"
-	if p.totalHeader {
+	collection := path.Base(r.URL.Path)
+	body := fmt.Sprintf(`{%q:[%s]}`, collection, strings.Join(items, ","))
+	switch {
+	case block && p.counted:
+		body = fmt.Sprintf(`{%q:[%s],"total_count":%d}`, collection, strings.Join(items, ","), p.total)
+	case p.counted:
 		w.Header().Set("X-Total-Count", strconv.Itoa(p.total))
 	}
 	writeJSON(w, http.StatusOK, body)
 }
 
+// zoneOf is the zone of a collection path: /{api}/{version}/zones/{zone}/{collection}.
 func zoneOf(r *http.Request) string {
-	// /instance/v1/zones/{zone}/images
-	return r.URL.Path[len("/instance/v1/zones/") : len(r.URL.Path)-len("/images")]
+	return strings.Split(r.URL.Path, "/")[4]
 }
 
 func TestListAllImages(t *testing.T) {
@@ -65,7 +78,7 @@ func TestListAllImages(t *testing.T) {
 	tests := []struct {
 		name          string
 		total         int
-		totalHeader   bool
+		counted       bool
 		req           *ListImagesRequest
 		maxItems      int
 		wantItems     int
@@ -86,17 +99,17 @@ func TestListAllImages(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := &pagedImages{total: tt.total, totalHeader: tt.totalHeader}
+			srv := &pagedList{total: tt.total, counted: tt.counted}
 			c := newTestClient(t, srv)
 			got, err := c.ListAllImages(t.Context(), "nl-ams-1", tt.req, tt.maxItems)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(got.Images) != tt.wantItems || got.Truncated != tt.wantTruncated || got.Pages != tt.wantPages {
-				t.Errorf("got %d items, truncated %v, %d pages; want %d, %v, %d", len(got.Images), got.Truncated, got.Pages, tt.wantItems, tt.wantTruncated, tt.wantPages)
+			if len(got.Items) != tt.wantItems || got.Truncated != tt.wantTruncated || got.Pages != tt.wantPages {
+				t.Errorf("got %d items, truncated %v, %d pages; want %d, %v, %d", len(got.Items), got.Truncated, got.Pages, tt.wantItems, tt.wantTruncated, tt.wantPages)
 			}
-			for i, img := range got.Images {
-				if want := fmt.Sprintf("img-%04d", i); img.Name != want {
+			for i, img := range got.Items {
+				if want := fmt.Sprintf("item-%04d", i); img.Name != want {
 					t.Fatalf("item %d is %s, want %s: pages out of order", i, img.Name, want)
 				}
 			}
@@ -104,17 +117,131 @@ func TestListAllImages(t *testing.T) {
 	}
 }
 
+// walked is what a test reads of an all-pages list, whatever its items.
+type walked struct {
+	names     []string
+	total     int
+	pages     int
+	truncated bool
+}
+
+func walkedOf[T any](all *AllPages[T], err error, name func(T) string) (walked, error) {
+	if err != nil {
+		return walked{}, err
+	}
+	w := walked{total: all.TotalCount, pages: all.Pages, truncated: all.Truncated}
+	for _, item := range all.Items {
+		w.names = append(w.names, name(item))
+	}
+	return w, nil
+}
+
+// TestEveryListWalksAlike: the three all-pages lists walk their pages the
+// same way, each with its API's page parameters and count (X-Total-Count,
+// or total_count in the Block API's body), and the same caps. A Block
+// answer without a count is walked until a short page.
+func TestEveryListWalksAlike(t *testing.T) {
+	t.Parallel()
+	const zone = "nl-ams-1"
+	lists := map[string]func(ctx context.Context, c *Client, maxItems int) (walked, error){
+		"images": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+			all, err := c.ListAllImages(ctx, zone, nil, maxItems)
+			return walkedOf(all, err, func(img *Image) string { return img.Name })
+		},
+		"snapshots": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+			all, err := c.ListAllSnapshots(ctx, zone, nil, maxItems)
+			return walkedOf(all, err, func(snap *Snapshot) string { return snap.Name })
+		},
+		"block snapshots": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+			all, err := c.ListAllBlockSnapshots(ctx, zone, nil, maxItems)
+			return walkedOf(all, err, func(snap *BlockSnapshot) string { return snap.Name })
+		},
+	}
+	tests := []struct {
+		name          string
+		total         int
+		counted       bool
+		maxItems      int
+		wantItems     int
+		wantPages     int
+		wantTruncated bool
+	}{
+		{"250 in pages of 100", 250, true, 0, 250, 3, false},
+		{"the item cap cuts", 1000, true, 150, 150, 2, true},
+		{"empty", 0, true, 0, 0, 1, false},
+		{"no count: until a short page", 250, false, 0, 250, 3, false},
+		{"no count, with the item cap", 1000, false, 150, 150, 2, true},
+	}
+	for list, walk := range lists {
+		for _, tt := range tests {
+			t.Run(list+"/"+tt.name, func(t *testing.T) {
+				t.Parallel()
+				c := newTestClient(t, &pagedList{total: tt.total, counted: tt.counted})
+				got, err := walk(t.Context(), c, tt.maxItems)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got.names) != tt.wantItems || got.pages != tt.wantPages || got.truncated != tt.wantTruncated || got.total < len(got.names) {
+					t.Errorf("got %d items of %d, %d pages, truncated %v; want %d, %d, %v", len(got.names), got.total, got.pages, got.truncated, tt.wantItems, tt.wantPages, tt.wantTruncated)
+				}
+				for i, name := range got.names {
+					if want := fmt.Sprintf("item-%04d", i); name != want {
+						t.Fatalf("item %d is %s, want %s: pages out of order", i, name, want)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestFanOutSharesTheBudgets: each part of a fan-out gets its share of
+// the list workers, pages and bytes, and its own error; a cancelled
+// caller gets the cancellation alone.
+func TestFanOutSharesTheBudgets(t *testing.T) {
+	t.Parallel()
+	c := newTestClient(t, http.NotFoundHandler(), WithListWorkers(4), WithMaxPages(30), WithMaxListBytes(3000))
+	shares := make([][3]int, 3)
+	failure := errors.New("part 1 failed")
+	errs, err := c.FanOut(t.Context(), 3, func(_ context.Context, share *Client, i int) error {
+		shares[i] = [3]int{share.listWorkers, share.maxPages, share.maxListBytes}
+		if i == 1 {
+			return failure
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, got := range shares {
+		if got != [3]int{1, 10, 1000} {
+			t.Errorf("part %d got workers, pages, bytes %v; want [1 10 1000]", i, got)
+		}
+	}
+	if errs[0] != nil || !errors.Is(errs[1], failure) || errs[2] != nil {
+		t.Errorf("errors %v, want only part 1's", errs)
+	}
+
+	ctx, cancel := context.WithCancel(t.Context())
+	errs, err = c.FanOut(ctx, 3, func(context.Context, *Client, int) error {
+		cancel()
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) || errs != nil {
+		t.Errorf("cancelled fan-out: errors %v, err %v; want context.Canceled alone", errs, err)
+	}
+}
+
 func TestListAllImagesIsConcurrentAndBounded(t *testing.T) {
 	t.Parallel()
-	srv := &pagedImages{total: 2000, totalHeader: true, delay: 20 * time.Millisecond}
+	srv := &pagedList{total: 2000, counted: true, delay: 20 * time.Millisecond}
 	c := newTestClient(t, srv, WithListWorkers(4))
 	n := uint32(100)
 	got, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &n}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Images) != 2000 {
-		t.Fatalf("%d images", len(got.Images))
+	if len(got.Items) != 2000 {
+		t.Fatalf("%d images", len(got.Items))
 	}
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
@@ -129,7 +256,7 @@ func TestListAllImagesIsConcurrentAndBounded(t *testing.T) {
 func TestListAllImagesFailsOnAPageError(t *testing.T) {
 	t.Parallel()
 	var calls atomic.Int32
-	paged := &pagedImages{total: 500, totalHeader: true}
+	paged := &pagedList{total: 500, counted: true}
 	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
 		if r.URL.Query().Get("page") == "3" {
@@ -150,9 +277,9 @@ func TestListImagesInZones(t *testing.T) {
 		case "pl-waw-2":
 			writeJSON(w, http.StatusServiceUnavailable, `{"type":"out_of_stock","message":"down","resource":"zone"}`)
 		case "nl-ams-1":
-			(&pagedImages{total: 3, totalHeader: true}).ServeHTTP(w, r)
+			(&pagedList{total: 3, counted: true}).ServeHTTP(w, r)
 		default:
-			(&pagedImages{total: 120, totalHeader: true}).ServeHTTP(w, r)
+			(&pagedList{total: 120, counted: true}).ServeHTTP(w, r)
 		}
 	}), WithRetryPolicy(NoRetries))
 
@@ -160,10 +287,10 @@ func TestListImagesInZones(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(one.Images) != 53 || one.TotalCount != 123 {
-		t.Errorf("first pages: %d images of %d, want 53 of 123", len(one.Images), one.TotalCount)
+	if len(one.Items) != 53 || one.TotalCount != 123 {
+		t.Errorf("first pages: %d images of %d, want 53 of 123", len(one.Items), one.TotalCount)
 	}
-	if one.Images[0].Zone != "fr-par-1" || one.Images[50].Zone != "nl-ams-1" {
+	if one.Items[0].Zone != "fr-par-1" || one.Items[50].Zone != "nl-ams-1" {
 		t.Errorf("images not in zone order")
 	}
 	if len(one.Failures) != 1 || one.Failures[0].Zone != "pl-waw-2" {
@@ -174,8 +301,8 @@ func TestListImagesInZones(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(all.Images) != 100 || !all.Truncated {
-		t.Errorf("capped walk: %d images, truncated %v", len(all.Images), all.Truncated)
+	if len(all.Items) != 100 || !all.Truncated {
+		t.Errorf("capped walk: %d images, truncated %v", len(all.Items), all.Truncated)
 	}
 
 	if _, err := c.ListImagesInZones(t.Context(), []Zone{"pl-waw-2"}, nil, false, 0); err == nil {
@@ -185,15 +312,15 @@ func TestListImagesInZones(t *testing.T) {
 
 func TestListImagesInZonesSharesTheWorkerBudget(t *testing.T) {
 	t.Parallel()
-	srv := &pagedImages{total: 300, totalHeader: true, delay: 5 * time.Millisecond}
+	srv := &pagedList{total: 300, counted: true, delay: 5 * time.Millisecond}
 	c := newTestClient(t, srv, WithListWorkers(4))
 	n := uint32(50)
 	got, err := c.ListImagesInZones(t.Context(), Zones, &ListImagesRequest{PerPage: &n}, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.Images) != 10*300 || got.Pages != 10*6 {
-		t.Fatalf("%d images in %d pages, want 3000 in 60", len(got.Images), got.Pages)
+	if len(got.Items) != 10*300 || got.Pages != 10*6 {
+		t.Fatalf("%d images in %d pages, want 3000 in 60", len(got.Items), got.Pages)
 	}
 	srv.mu.Lock()
 	defer srv.mu.Unlock()

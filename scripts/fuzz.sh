@@ -19,6 +19,7 @@ targets=(
   "./tools FuzzGetImageArguments"
   "./tools FuzzUpdateImageArguments"
   "./tools FuzzDeleteImageArguments"
+  "./tools FuzzListSnapshotsArguments"
   "./rest FuzzRequest"
   "./stdio FuzzFrame"
   "./stdio FuzzSession"

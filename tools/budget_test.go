@@ -104,7 +104,7 @@ func TestZoneDescriptionNamesTheConfiguredZone(t *testing.T) {
 		}
 		remarshal(t, tool.InputSchema, &schema)
 		want := "Default nl-ams-1"
-		if tools.TakesAllZones(tool.Name) {
+		if tool.Name == tools.ListImagesTool || tool.Name == tools.ListSnapshotsTool {
 			want += `; "all": every zone`
 		}
 		if got := schema.Properties["zone"].Description; got != want {

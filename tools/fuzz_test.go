@@ -57,6 +57,12 @@ func FuzzDeleteImageArguments(f *testing.F) {
 		`{"image_id":"`+fuzzImage+`","Image_ID":"`+fuzzImage+`"}`, `{"image_id":"`+fuzzImage+`","image_id":"`+fuzzImage+`"}`)
 }
 
+func FuzzListSnapshotsArguments(f *testing.F) {
+	fuzzTool(f, tools.ListSnapshotsTool,
+		`{}`, `{"zone":"all","unused":true,"verbose":true}`, `{"name":"snap","project":"`+scalewaytest.DefaultProjectID+`"}`,
+		`{"name":"%2f.."}`, `{"project":"../x"}`, `{"zone":"fr-par-1/.."}`, `{"unused":1}`, `{"page":2}`, `null`)
+}
+
 // The fake's first snapshot and private image in fr-par-1, so that seeds
 // reach the success paths too.
 var (

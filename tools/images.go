@@ -235,8 +235,7 @@ func (d *Deps) readSnapshot(ctx context.Context, zone scaleway.Zone, id, kind st
 		snap.Error = errorText(err)
 		return snap
 	}
-	gb := float64(size) / 1e9
-	snap.SizeGB = &gb
+	snap.SizeGB = gigabytes(size)
 	return snap
 }
 

@@ -59,15 +59,14 @@ func newImageItem(img *scaleway.Image, verbose bool) ImageItem {
 		Zone:   string(img.Zone),
 		Tags:   img.Tags,
 	}
-	if img.CreationDate != nil && !img.CreationDate.IsZero() {
-		item.CreationDate = formatTime(img.CreationDate)
+	if img.CreationDate != nil {
+		item.CreationDate = formatTime(img.CreationDate.Time)
 	}
 	if rv := img.RootVolume; rv != nil {
 		item.RootVolume = rv.ID
 		item.VolumeType = string(rv.VolumeType)
 		if !sizeUnknown(rv.VolumeType, rv.Size) {
-			gb := float64(rv.Size) / 1e9
-			item.SizeGB = &gb
+			item.SizeGB = gigabytes(rv.Size)
 		}
 	}
 	if verbose {
@@ -107,22 +106,13 @@ func (it ImageItem) appendRow(b []byte) []byte {
 	} else {
 		b = appendString(b, it.RootVolume)
 		b = append(b, ',')
-		if it.SizeGB == nil {
-			b = append(b, "null"...)
-		} else {
-			b = strconv.AppendFloat(b, *it.SizeGB, 'f', -1, 64)
-		}
+		b = appendFloatOrNull(b, it.SizeGB)
 		b = append(b, ',')
 		b = appendString(b, it.VolumeType)
 	}
-	b = append(b, ",["...)
-	for i, tag := range it.Tags {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, tag)
-	}
-	return append(b, "]]"...)
+	b = append(b, ',')
+	b = appendStrings(b, it.Tags)
+	return append(b, ']')
 }
 
 // UnmarshalJSON reads a compact row or a whole image object.
@@ -136,22 +126,33 @@ func (it *ImageItem) UnmarshalJSON(data []byte) error {
 		*it = newImageItem(&img, true)
 		return nil
 	}
+	*it = ImageItem{}
+	return decodeRow(data, "image", ImageColumns, &it.ID, &it.Name, &it.Arch, &it.State, &it.Public, &it.Zone,
+		&it.CreationDate, &it.RootVolume, &it.SizeGB, &it.VolumeType, &it.Tags)
+}
+
+// decodeRow reads the compact row of a listed item (what names it, for
+// errors) into targets, one per column.
+func decodeRow(data []byte, what string, columns []string, targets ...any) error {
 	var row []json.RawMessage
 	if err := json.Unmarshal(data, &row); err != nil {
-		return fmt.Errorf("a listed image is a row or an object: %w", err)
+		return fmt.Errorf("a listed %s is a row or an object: %w", what, err)
 	}
-	if len(row) != len(ImageColumns) {
-		return fmt.Errorf("a listed image row has %d values, want %d (%v)", len(row), len(ImageColumns), ImageColumns)
+	if len(row) != len(columns) {
+		return fmt.Errorf("a listed %s row has %d values, want %d (%v)", what, len(row), len(columns), columns)
 	}
-	*it = ImageItem{}
-	targets := []any{&it.ID, &it.Name, &it.Arch, &it.State, &it.Public, &it.Zone,
-		&it.CreationDate, &it.RootVolume, &it.SizeGB, &it.VolumeType, &it.Tags}
 	for i, target := range targets {
 		if err := json.Unmarshal(row[i], target); err != nil {
-			return fmt.Errorf("listed image column %s: %w", ImageColumns[i], err)
+			return fmt.Errorf("listed %s column %s: %w", what, columns[i], err)
 		}
 	}
 	return nil
+}
+
+// gigabytes is a size in bytes as GB (10^9 bytes, as Scaleway counts).
+func gigabytes(bytes uint64) *float64 {
+	gb := float64(bytes) / 1e9
+	return &gb
 }
 
 func appendStringOrNull(b []byte, s string) []byte {
@@ -159,6 +160,25 @@ func appendStringOrNull(b []byte, s string) []byte {
 		return append(b, "null"...)
 	}
 	return appendString(b, s)
+}
+
+func appendFloatOrNull(b []byte, f *float64) []byte {
+	if f == nil {
+		return append(b, "null"...)
+	}
+	return strconv.AppendFloat(b, *f, 'f', -1, 64)
+}
+
+// appendStrings writes a JSON array of strings; nil is [], as in the API.
+func appendStrings(b []byte, list []string) []byte {
+	b = append(b, '[')
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
 }
 
 const hexDigits = "0123456789abcdef"

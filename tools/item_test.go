@@ -91,6 +91,71 @@ func TestImageItemRoundTrips(t *testing.T) {
 	}
 }
 
+// TestSnapshotItemRoundTrips: a listed snapshot of either API encodes as
+// its row, or as {kind, used_by, snapshot} when verbose, and decodes back
+// from both.
+func TestSnapshotItemRoundTrips(t *testing.T) {
+	t.Parallel()
+	created := scaleway.NewTimestamp(time.Date(2025, 9, 15, 15, 30, 0, 123000, time.UTC))
+	local := &scaleway.Snapshot{
+		ID: "2075b8fb-6b96-8ced-ace7-889afec266b1", Name: `db "root"`, VolumeType: scaleway.VolumeTypeBSSD, CreationDate: &created,
+		Size: 2_500_000_000, State: scaleway.SnapshotStateSnapshotting, Zone: "nl-ams-2", Tags: []string{},
+		BaseVolume: &scaleway.SnapshotBaseVolume{ID: "22edaf7b-c133-8b66-ade7-dcd1ed701b23", Name: "vol-db"},
+	}
+	block := &scaleway.BlockSnapshot{ID: "33edaf7b-c133-8b66-ade7-dcd1ed701b23", Name: "archive", Status: scaleway.BlockSnapshotAvailable, Zone: "fr-par-1", Class: "sbs"}
+	tests := []struct {
+		name    string
+		item    SnapshotItem
+		wantRow string
+	}{
+		{"local", newInstanceSnapshotItem(local, []string{"img-1", "img-2"}, false),
+			`["2075b8fb-6b96-8ced-ace7-889afec266b1","db \"root\"","b_ssd",2.5,"snapshotting","vol-db","2025-09-15T15:30:00Z",["img-1","img-2"],"nl-ams-2"]`},
+		{"block without size, volume or date", newBlockSnapshotItem(block, []string{}, false),
+			`["33edaf7b-c133-8b66-ade7-dcd1ed701b23","archive","sbs",null,"available",null,null,[],"fr-par-1"]`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			row := mustJSON(t, tt.item)
+			if string(row) != tt.wantRow {
+				t.Errorf("row\n got %s\nwant %s", row, tt.wantRow)
+			}
+			var decoded SnapshotItem
+			if err := json.Unmarshal(row, &decoded); err != nil {
+				t.Fatal(err)
+			}
+			if again := mustJSON(t, decoded); string(again) != string(row) {
+				t.Errorf("decoded row encodes as %s", again)
+			}
+		})
+	}
+
+	verbose := mustJSON(t, newInstanceSnapshotItem(local, []string{"img-1"}, true))
+	if want := `{"kind":"b_ssd","used_by":["img-1"],"snapshot":` + string(mustJSON(t, local)) + `}`; string(verbose) != want {
+		t.Errorf("verbose item\n got %s\nwant %s", verbose, want)
+	}
+	// Decoded, a verbose item holds the object of its kind's API.
+	for object, wantType := range map[string]string{
+		string(verbose): "*scaleway.Snapshot",
+		string(mustJSON(t, newBlockSnapshotItem(block, nil, true))): "*scaleway.BlockSnapshot",
+	} {
+		var decoded SnapshotItem
+		if err := json.Unmarshal([]byte(object), &decoded); err != nil {
+			t.Fatal(err)
+		}
+		if again := mustJSON(t, decoded); string(again) != object || reflect.TypeOf(decoded.Snapshot).String() != wantType {
+			t.Errorf("verbose item %s decodes to a %T and encodes as %s", object, decoded.Snapshot, again)
+		}
+	}
+
+	for _, bad := range []string{`[1,2]`, `"row"`, `["x","","sbs",null,"",null,null,"not a list","fr-par-1"]`, `{"kind":"sbs","snapshot":[]}`} {
+		var decoded SnapshotItem
+		if err := json.Unmarshal([]byte(bad), &decoded); err == nil {
+			t.Errorf("decoding %s succeeded", bad)
+		}
+	}
+}
+
 func mustJSON(t *testing.T, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)

@@ -2,9 +2,11 @@ package tools
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
@@ -35,7 +37,7 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 			return ListImagesOutput{}, err
 		}
 		return finishList(ListImagesOutput{
-			Images:     shapeImages(all.Images, in.Verbose),
+			Images:     shapeImages(all.Items, in.Verbose),
 			TotalCount: all.TotalCount,
 			Page:       1,
 			PerPage:    int(*req.PerPage),
@@ -68,7 +70,7 @@ func (d *Deps) listAllZones(ctx context.Context, in ListImagesInput, req *scalew
 		return ListImagesOutput{}, err
 	}
 	out := ListImagesOutput{
-		Images:     shapeImages(merged.Images, in.Verbose),
+		Images:     shapeImages(merged.Items, in.Verbose),
 		TotalCount: merged.TotalCount,
 		Page:       1,
 		PerPage:    int(*req.PerPage),
@@ -143,19 +145,30 @@ func finishList(out ListImagesOutput, verbose bool) ListImagesOutput {
 	if !verbose {
 		out.Columns = ImageColumns
 	}
-	size := 0
-	for i, item := range out.Images {
-		encoded, _ := item.MarshalJSON()
-		if size += len(encoded) + 1; size > maxResultBytes {
-			out.Images, out.Truncated, out.NextPage = out.Images[:i], true, 0
-			break
-		}
+	if images, cut := fitResult(out.Images); cut {
+		out.Images, out.Truncated, out.NextPage = images, true, 0
 	}
 	return out
 }
 
-// formatTime writes a timestamp in RFC 3339 at second precision: the
-// microseconds mean nothing to a model and cost tokens.
-func formatTime(t *scaleway.Timestamp) string {
+// fitResult keeps the first items whose encodings fit in maxResultBytes,
+// and says whether it cut any.
+func fitResult[T json.Marshaler](items []T) (kept []T, cut bool) {
+	size := 0
+	for i, item := range items {
+		encoded, _ := item.MarshalJSON()
+		if size += len(encoded) + 1; size > maxResultBytes {
+			return items[:i], true
+		}
+	}
+	return items, false
+}
+
+// formatTime writes a timestamp in RFC 3339 at second precision, "" for
+// the zero time: the microseconds mean nothing to a model and cost tokens.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
 	return t.UTC().Format("2006-01-02T15:04:05Z07:00")
 }

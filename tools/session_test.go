@@ -45,6 +45,8 @@ type setup struct {
 	// per-attempt timeout).
 	clientOpts []scaleway.Option
 	stopping   <-chan struct{} // Deps.Stopping
+	// maxListItems is Deps.MaxListItems: 0 keeps the default cap.
+	maxListItems int
 }
 
 func newEnv(t *testing.T, s setup) *env {
@@ -81,6 +83,7 @@ func newEnv(t *testing.T, s setup) *env {
 		Logger:           zerolog.New(e.logs),
 		WaitPollInterval: 5 * time.Millisecond,
 		Stopping:         s.stopping,
+		MaxListItems:     s.maxListItems,
 	}
 	if s.noClient {
 		deps.Client = nil

@@ -1,5 +1,6 @@
-// Package tools holds the six MCP tools of the Instance images capability:
-// one table of definitions, their handlers, and the shaping of results.
+// Package tools holds the MCP tools of the Instance images capability (the
+// seed's six, and list-snapshots to find what images are made from): one
+// table of definitions, their handlers, and the shaping of results.
 // It calls the scaleway client and never builds HTTP requests itself.
 package tools
 
@@ -26,10 +27,13 @@ const (
 	GetImageTool    = "get-instance-image"
 	UpdateImageTool = "update-image-2"
 	DeleteImageTool = "delete-instance-image"
+	// ListSnapshotsTool is not the seed's: it finds the snapshot ids that
+	// create-instance-image takes.
+	ListSnapshotsTool = "list-snapshots"
 )
 
-// AllZones is the zone value that makes list-instance-images read every
-// zone.
+// AllZones is the zone value that makes a list (list-instance-images,
+// list-snapshots) read every zone.
 const AllZones = "all"
 
 // Deps is what the handlers need from the rest of the program.
@@ -62,19 +66,21 @@ type definition struct {
 	readOnly    bool
 	destructive bool
 	idempotent  bool
-	input       any // zero value of the input type, for schema generation
-	output      any // zero value of the output type
+	allZones    bool // its zone argument takes AllZones
+	input       any  // zero value of the input type, for schema generation
+	output      any  // zero value of the output type
 	bind        func(*Deps) mcp.ToolHandler
 }
 
-// table lists every tool, in the seed's order. Hints are the seed's; all
-// tools reach Scaleway, so openWorldHint is true everywhere.
+// table lists every tool: the seed's, in its order and with its hints,
+// then list-snapshots. All tools reach Scaleway, so openWorldHint is true
+// everywhere.
 var table = []definition{
 	{
 		name:        ListImagesTool,
 		title:       "List images",
-		description: "List images; next_page is the next page. Rows follow columns. A null size is not known here (Block Storage); get-instance-image reads it.",
-		readOnly:    true, destructive: false, idempotent: true,
+		description: "List images; next_page is the next page. Rows follow columns. size_gb null: unknown here (Block Storage); get-instance-image reads it.",
+		readOnly:    true, destructive: false, idempotent: true, allZones: true,
 		input: ListImagesInput{}, output: ListImagesOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListImagesTool, d.listImages) },
 	},
@@ -89,7 +95,7 @@ var table = []definition{
 	{
 		name:        SetImageTool,
 		title:       "Replace an image",
-		description: "Replace an image's properties (PUT) by read-merge-write: omitted fields keep their values. update-image-2 (PATCH) changes only the fields it names.",
+		description: "Replace an image (PUT) by read-merge-write: omitted fields keep their values. update-image-2 (PATCH) changes only those given.",
 		readOnly:    false, destructive: false, idempotent: true,
 		input: SetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, SetImageTool, d.setImage) },
@@ -97,7 +103,7 @@ var table = []definition{
 	{
 		name:        GetImageTool,
 		title:       "Get an image",
-		description: "Get one image with every field. Block Storage volume sizes are read from the Block API; null if Scaleway will not show them (public images).",
+		description: "One image, every field. Block Storage sizes come from the Block API; null when Scaleway hides them (public images).",
 		readOnly:    true, destructive: false, idempotent: true,
 		input: GetImageInput{}, output: ImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, GetImageTool, d.getImage) },
@@ -113,25 +119,31 @@ var table = []definition{
 	{
 		name:        DeleteImageTool,
 		title:       "Delete an image",
-		description: "Delete an image. Its snapshots stay, still billed; the result lists each with its kind (instance or block) and size.",
+		description: "Delete an image. Its snapshots stay, still billed; the result lists them with kind and size.",
 		readOnly:    false, destructive: true, idempotent: true,
 		input: DeleteImageInput{}, output: DeleteImageOutput{},
 		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, DeleteImageTool, d.deleteImage) },
 	},
+	{
+		name:        ListSnapshotsTool,
+		title:       "List snapshots",
+		description: "Snapshots to make images from, newest first; ids go to create-instance-image. kind: l_ssd (Instance) or sbs (Block). used_by: image ids; unused ones are still billed.",
+		readOnly:    true, destructive: false, idempotent: true, allZones: true,
+		input: ListSnapshotsInput{}, output: ListSnapshotsOutput{},
+		bind: func(d *Deps) mcp.ToolHandler { return newHandler(d, ListSnapshotsTool, d.listSnapshots) },
+	},
 }
-
-// TakesAllZones reports whether a tool's zone may be AllZones.
-func TakesAllZones(tool string) bool { return tool == ListImagesTool }
 
 // ZoneDescription says which zone a call uses when it names none: the
 // server's default zone, known only at start-up. The schema files hold it
 // for zone "" (what the docs show); Register writes in the configured one.
-func ZoneDescription(tool string, zone scaleway.Zone) string {
+// allZones: the tool's zone also takes AllZones.
+func ZoneDescription(allZones bool, zone scaleway.Zone) string {
 	d := "Default " + string(zone)
 	if zone == "" {
 		d = "Default: SCW_DEFAULT_ZONE, else fr-par-1"
 	}
-	if TakesAllZones(tool) {
+	if allZones {
 		d += `; "all": every zone`
 	}
 	return d
@@ -186,8 +198,8 @@ func (def definition) tool(defaultZone scaleway.Zone) (*mcp.Tool, error) {
 		return nil, err
 	}
 	if defaultZone != "" {
-		generic, _ := json.Marshal(ZoneDescription(def.name, ""))
-		specific, _ := json.Marshal(ZoneDescription(def.name, defaultZone))
+		generic, _ := json.Marshal(ZoneDescription(def.allZones, ""))
+		specific, _ := json.Marshal(ZoneDescription(def.allZones, defaultZone))
 		input = bytes.Replace(input, generic, specific, 1)
 	}
 	output, err := schemas.Read(OutputSchemaFile(def.name))
@@ -229,6 +241,7 @@ func Definitions() ([]*mcp.Tool, error) {
 type SchemaType struct {
 	Name          string
 	Input, Output any
+	AllZones      bool // its zone argument takes AllZones
 }
 
 // SchemaTypes lists the input and output types of every tool, for
@@ -236,7 +249,7 @@ type SchemaType struct {
 func SchemaTypes() []SchemaType {
 	out := make([]SchemaType, len(table))
 	for i, def := range table {
-		out[i] = SchemaType{Name: def.name, Input: def.input, Output: def.output}
+		out[i] = SchemaType{Name: def.name, Input: def.input, Output: def.output, AllZones: def.allZones}
 	}
 	return out
 }

@@ -24,7 +24,8 @@ func TestHintsAreTheSeeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// name: readOnly, destructive, idempotent (seed/instance-images.yaml)
+	// name: readOnly, destructive, idempotent (seed/instance-images.yaml),
+	// and list-snapshots, which is not the seed's: it only reads.
 	want := map[string][3]bool{
 		"list-instance-images":  {true, false, true},
 		"create-instance-image": {false, false, false},
@@ -32,6 +33,7 @@ func TestHintsAreTheSeeds(t *testing.T) {
 		"get-instance-image":    {true, false, true},
 		"update-image-2":        {false, false, true},
 		"delete-instance-image": {false, true, true},
+		"list-snapshots":        {true, false, true},
 	}
 	if len(listed.Tools) != len(want) {
 		t.Fatalf("%d tools listed, want %d", len(listed.Tools), len(want))
@@ -381,6 +383,11 @@ func TestInvalidArgumentsNeverReachScaleway(t *testing.T) {
 		{tools.UpdateImageTool, `{"image_id":"` + id + `","extra_volumes":[]}`, "use update-image"},
 		{tools.DeleteImageTool, `{}`, "image_id"},
 		{tools.DeleteImageTool, `{"image_id":null,"zone":null}`, "image_id"},
+		{tools.ListSnapshotsTool, `{"project":"nope"}`, "project"},
+		{tools.ListSnapshotsTool, `{"zone":"mars-1"}`, "zone"},
+		{tools.ListSnapshotsTool, `{"name":"` + strings.Repeat("n", 1<<20) + `"}`, "name"},
+		{tools.ListSnapshotsTool, `{"unused":"yes"}`, "unused"},
+		{tools.ListSnapshotsTool, `{"page":2}`, "page"},
 	}
 	for _, tt := range tests {
 		msg := e.callError(t, tt.tool, tt.args)
@@ -392,9 +399,7 @@ func TestInvalidArgumentsNeverReachScaleway(t *testing.T) {
 		}
 	}
 	for _, r := range e.fake.Requests() {
-		if r.Route != scalewaytest.RouteListSnapshots {
-			t.Errorf("invalid input reached the API: %s %s?%s", r.Method, r.Path, r.RawQuery)
-		}
+		t.Errorf("invalid input reached the API: %s %s?%s", r.Method, r.Path, r.RawQuery)
 	}
 }
 
@@ -404,9 +409,11 @@ func TestReadOnlyAndAllowList(t *testing.T) {
 		sel  tools.Selection
 		want []string
 	}{
-		{tools.Selection{ReadOnly: true}, []string{tools.ListImagesTool, tools.GetImageTool}},
+		{tools.Selection{ReadOnly: true}, []string{tools.ListImagesTool, tools.GetImageTool, tools.ListSnapshotsTool}},
 		{tools.Selection{Allow: []string{tools.DeleteImageTool, tools.GetImageTool}}, []string{tools.GetImageTool, tools.DeleteImageTool}},
 		{tools.Selection{ReadOnly: true, Allow: []string{tools.DeleteImageTool, tools.GetImageTool}}, []string{tools.GetImageTool}},
+		{tools.Selection{Allow: []string{tools.ListSnapshotsTool}}, []string{tools.ListSnapshotsTool}},
+		{tools.Selection{ReadOnly: true, Allow: []string{tools.ListSnapshotsTool, tools.CreateImageTool}}, []string{tools.ListSnapshotsTool}},
 		{tools.Selection{}, tools.Names()},
 	}
 	for _, tt := range tests {

@@ -1,6 +1,6 @@
 package tools
 
-// The input and output types of the six tools. Their JSON Schemas are
+// The input and output types of the tools. Their JSON Schemas are
 // generated from these types by internal/schemagen (go generate ./...),
 // which also fills the enums and patterns that depend on field names
 // (zone, arch, ids), so that the rules live in package scaleway alone.
@@ -24,12 +24,34 @@ type ListImagesInput struct {
 // rows whose values follow Columns; verbose images are whole objects.
 type ListImagesOutput struct {
 	Columns     []string     `json:"columns,omitempty"`
-	Images      []ImageItem  `json:"images" jsonschema_description:"Rows in columns order; objects if verbose."`
+	Images      []ImageItem  `json:"images"`
 	TotalCount  int          `json:"total_count"`
 	Page        int          `json:"page"`
 	PerPage     int          `json:"per_page"`
 	NextPage    int          `json:"next_page,omitempty"`
 	Truncated   bool         `json:"truncated,omitempty"`
+	FailedZones []ZoneFailed `json:"failed_zones,omitempty"`
+}
+
+// ListSnapshotsInput is the input of list-snapshots.
+type ListSnapshotsInput struct {
+	Zone    string `json:"zone,omitempty"`
+	Name    string `json:"name,omitempty" jsonschema_description:"Part of the name"`
+	Project string `json:"project,omitempty" jsonschema_description:"Owner project"`
+	Unused  bool   `json:"unused,omitempty" jsonschema_description:"Only those no image uses"`
+	Verbose bool   `json:"verbose,omitempty" jsonschema_description:"Whole objects, not rows"`
+}
+
+// ListSnapshotsOutput is every snapshot found, newest first. Compact
+// snapshots are rows whose values follow Columns; verbose ones are
+// objects.
+type ListSnapshotsOutput struct {
+	Columns    []string       `json:"columns,omitempty"`
+	Snapshots  []SnapshotItem `json:"snapshots"`
+	TotalCount int            `json:"total_count"`
+	Truncated  bool           `json:"truncated,omitempty"`
+	// FailedZones are the zones not read in full: one whose Instance or
+	// Block list failed still shows the other's snapshots.
 	FailedZones []ZoneFailed `json:"failed_zones,omitempty"`
 }
 

@@ -40,7 +40,7 @@ func Generate() (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for _, st := range tools.SchemaTypes() {
 		input := reflectSchema(st.Input)
-		decorateInput(input, st.Name)
+		decorateInput(input, st.AllZones)
 		output := reflectSchema(st.Output)
 		decorateOutput(output)
 		for name, schema := range map[string]*jsonschema.Schema{
@@ -102,7 +102,7 @@ func decorateOutput(s *jsonschema.Schema) {
 // decorateInput closes the input to other properties and adds the rules
 // that depend on a field's name, taking them from package scaleway so
 // they are written once.
-func decorateInput(s *jsonschema.Schema, tool string) {
+func decorateInput(s *jsonschema.Schema, allZones bool) {
 	s.AdditionalProperties = jsonschema.FalseSchema
 	if s.Properties == nil {
 		return
@@ -112,11 +112,11 @@ func decorateInput(s *jsonschema.Schema, tool string) {
 		switch name {
 		case "zone":
 			zones := toAny(scaleway.ZoneNames())
-			if tools.TakesAllZones(tool) {
+			if allZones {
 				zones = append(zones, tools.AllZones)
 			}
 			prop.Enum = zones
-			prop.Description = tools.ZoneDescription(tool, "")
+			prop.Description = tools.ZoneDescription(allZones, "")
 		case "arch":
 			prop.Enum = toAny(archNames())
 		case "organization", "project", "root_volume", "id", "image_id":

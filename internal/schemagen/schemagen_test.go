@@ -17,8 +17,8 @@ func TestSchemasMatchTypes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := 12 + len(schemagen.APISchemaNames()); len(files) != want {
-		t.Errorf("%d schema files generated, want %d (an input and an output per tool, one per API type)", len(files), want)
+	if want := 2*7 + len(schemagen.APISchemaNames()); len(files) != want {
+		t.Errorf("%d schema files generated, want %d (an input and an output for each of the seven tools, one per API type)", len(files), want)
 	}
 	for name, want := range files {
 		got, err := schemas.Read(name)
