@@ -1,8 +1,11 @@
 package tools_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -209,4 +212,95 @@ func TestDeleteNamesRemainingSnapshots(t *testing.T) {
 			t.Errorf("message %q", out.Message)
 		}
 	})
+}
+
+// TestRecordedSession is the whole task of a model with no prior
+// knowledge of the account, against answers recorded from the real API:
+// find a snapshot, make an image from it (waiting), find the image, change
+// it with both update tools, read it, delete it. The recorded exchanges
+// come from several cassettes, so two are aligned on one image: the PATCH
+// of L59 ("name": "foo") and the image of L85 served as a list carry the
+// id of the image L84 created. Every other byte is as recorded.
+func TestRecordedSession(t *testing.T) {
+	t.Parallel()
+	rows := recordedRows(t, 104, 188, 32, 84, 85, 87, 86, 59, 88, 81)
+	snapshots, blockSnapshots, imagesBefore, create, get, getAfterPut, put, patch, del, extraSnapshot := rows[0], rows[1], rows[2], rows[3], rows[4], rows[5], rows[6], rows[7], rows[8], rows[9]
+	var created struct{ Image struct{ ID string } }
+	remarshal(t, create.ResponseBody, &created)
+	image := created.Image.ID
+	patch = withImageID(patch, patch.ID(), image)
+	imagesAfter := recorded.Row{Method: http.MethodGet, Path: imagesBefore.Path, Status: http.StatusOK, Header: get.Header.Clone()}
+	var got struct{ Image json.RawMessage }
+	remarshal(t, get.ResponseBody, &got)
+	imagesAfter.ResponseBody = json.RawMessage(`{"images":[` + string(got.Image) + `]}`)
+	imagesAfter.Header.Set("X-Total-Count", "1")
+	// The image is read twice before the PUT (update-image reads it again
+	// just before writing), then as it is after.
+	upstream := recorded.NewUpstream(snapshots, blockSnapshots, imagesBefore, imagesAfter, create, get, get, getAfterPut, put, patch, del, extraSnapshot)
+	e := newEnv(t, setup{upstream: upstream})
+
+	// 1. A snapshot to make the image from.
+	var found tools.ListSnapshotsOutput
+	e.call(t, tools.ListSnapshotsTool, `{}`, &found)
+	if len(found.Snapshots) != 3 {
+		t.Fatalf("%d snapshots, want the 3 recorded", len(found.Snapshots))
+	}
+	root := found.Snapshots[0].ID
+
+	// 2. The image, waited for: the real API answers it available at once.
+	var made tools.CreateImageOutput
+	e.call(t, tools.CreateImageTool, `{"root_volume":"`+root+`","arch":"x86_64","wait":true}`, &made)
+	if made.Image == nil || made.Image.ID != image || made.Image.State != "available" {
+		t.Fatalf("created %+v, want image %s available", made.Image, image)
+	}
+	sent := upstream.Requests()
+	if last := sent[len(sent)-1]; last.Method != http.MethodPost || !strings.Contains(string(last.Body), `"root_volume":"`+root+`"`) {
+		t.Errorf("the create sent %s %s, want the listed snapshot as root_volume", last.Method, last.Body)
+	}
+
+	// 3. Found by name.
+	var listed tools.ListImagesOutput
+	e.call(t, tools.ListImagesTool, `{"name":"`+made.Image.Name+`"}`, &listed)
+	if len(listed.Images) != 1 || listed.Images[0].ID != image {
+		t.Errorf("list by name found %+v, want image %s", listed.Images, image)
+	}
+
+	// 4. Changed with update-image (PUT, the recorded intent: an extra
+	// volume) and update-image-2 (PATCH, a new name).
+	var replaced, patched, read tools.ImageOutput
+	e.call(t, tools.SetImageTool, `{"id":"`+image+`","extra_volumes":["75a137a4-2f26-456c-9751-591859e909af"]}`, &replaced)
+	if replaced.Image == nil || replaced.Image.ExtraVolumes["1"] == nil || replaced.Image.ExtraVolumes["1"].ID != "75a137a4-2f26-456c-9751-591859e909af" {
+		t.Errorf("after update-image: %+v", replaced.Image)
+	}
+	e.call(t, tools.UpdateImageTool, `{"image_id":"`+image+`","name":"foo"}`, &patched)
+	if patched.Image == nil || patched.Image.ID != image || patched.Image.Name != "foo" {
+		t.Errorf("after update-image-2: %+v", patched.Image)
+	}
+
+	// 5. Read, then deleted: the snapshots stay, and the result says so.
+	e.call(t, tools.GetImageTool, `{"image_id":"`+image+`"}`, &read)
+	if read.Image == nil || read.Image.ID != image {
+		t.Errorf("get: %+v", read.Image)
+	}
+	var deleted tools.DeleteImageOutput
+	e.call(t, tools.DeleteImageTool, `{"image_id":"`+image+`"}`, &deleted)
+	if deleted.Deleted.ID != image || len(deleted.RemainingSnapshots) == 0 || !strings.Contains(deleted.Message, "still billed") {
+		t.Errorf("delete: %+v", deleted)
+	}
+	var methods []string
+	for _, r := range upstream.Requests() {
+		methods = append(methods, r.Method)
+	}
+	for _, m := range []string{http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete} {
+		if !slices.Contains(methods, m) {
+			t.Errorf("no %s reached the API: %v", m, methods)
+		}
+	}
+}
+
+// withImageID is a recorded row about image from, made about image to.
+func withImageID(row recorded.Row, from, to string) recorded.Row {
+	row.Path = strings.ReplaceAll(row.Path, from, to)
+	row.ResponseBody = bytes.ReplaceAll(row.ResponseBody, []byte(from), []byte(to))
+	return row
 }
