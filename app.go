@@ -109,7 +109,7 @@ func (a *app) mcpServer() (*mcp.Server, error) {
 		// stderr.
 		Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
 	})
-	names, err := tools.Register(server, a.deps, tools.Selection{ReadOnly: a.opts.readOnly, Allow: a.opts.allowList()})
+	names, err := tools.Register(server, a.deps, a.selection())
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +117,11 @@ func (a *app) mcpServer() (*mcp.Server, error) {
 		return nil, fmt.Errorf("no tool left to serve: --tools %q with --read-only=%v selects none", a.opts.tools, a.opts.readOnly)
 	}
 	return server, nil
+}
+
+// selection is the tools the flags select.
+func (a *app) selection() tools.Selection {
+	return tools.Selection{ReadOnly: a.opts.readOnly, Allow: a.opts.allowList()}
 }
 
 // sdkLogger quiets the SDK's session chatter unless debugging: one line
@@ -135,19 +140,14 @@ func (a *app) sdkLogger() zerolog.Logger {
 func (a *app) instructions() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Manage Scaleway Instance images (bootable templates made from snapshots). Default zone: %s.", a.cfg.Zone)
+	if sel := a.selection(); sel.Serves(tools.ListSnapshotsTool) && sel.Serves(tools.CreateImageTool) {
+		fmt.Fprintf(&b, " To make an image, find a snapshot with %s and pass its id to %s as root_volume.", tools.ListSnapshotsTool, tools.CreateImageTool)
+	}
 	if a.opts.readOnly {
 		b.WriteString(" This server is read-only: it can list and get images and list snapshots, not change them.")
 	}
 	if a.sandbox != nil {
 		b.WriteString(" SANDBOX: this is an in-memory fake of the Scaleway API; nothing is real and nothing is billed.")
-		allowed := a.opts.allowList()
-		served := len(allowed) == 0
-		for _, name := range allowed {
-			served = served || name == tools.ListSnapshotsTool
-		}
-		if served {
-			fmt.Fprintf(&b, " Its snapshots, the ids images are made from, are listed by %s.", tools.ListSnapshotsTool)
-		}
 	}
 	return b.String()
 }

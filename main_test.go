@@ -487,3 +487,32 @@ func TestToolsListNeverChanges(t *testing.T) {
 		}
 	}
 }
+
+// TestInstructionsFollowTheSelection: the server's instructions name the
+// way to make an image only when both tools it needs are served.
+func TestInstructionsFollowTheSelection(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args      []string
+		makeImage bool
+	}{
+		{[]string{"--sandbox"}, true},
+		{[]string{"--sandbox", "--read-only"}, false},
+		{[]string{"--sandbox", "--tools", "create-instance-image,list-instance-images"}, false},
+		{[]string{"--sandbox", "--tools", "create-instance-image,list-snapshots"}, true},
+	}
+	for _, tt := range tests {
+		opts, _, err := parseFlags(append(tt.args, "--log-level", "disabled"), func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := newApp(opts, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := a.instructions()
+		if strings.Contains(got, "To make an image") != tt.makeImage || !strings.Contains(got, "SANDBOX") || !strings.Contains(got, "Default zone: fr-par-1") {
+			t.Errorf("%v: instructions %q", tt.args, got)
+		}
+	}
+}

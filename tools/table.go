@@ -164,6 +164,20 @@ type Selection struct {
 	Allow    []string // when not empty, only these tools
 }
 
+// Serves reports whether the selection serves the tool named name.
+func (sel Selection) Serves(name string) bool {
+	for _, def := range table {
+		if def.name == name {
+			return sel.serves(def)
+		}
+	}
+	return false
+}
+
+func (sel Selection) serves(def definition) bool {
+	return (!sel.ReadOnly || def.readOnly) && (len(sel.Allow) == 0 || slices.Contains(sel.Allow, def.name))
+}
+
 // Register adds the selected tools to server, with their embedded schemas.
 // It fails on an unknown name in the allow-list or a missing schema.
 func Register(server *mcp.Server, deps *Deps, sel Selection) ([]string, error) {
@@ -174,10 +188,7 @@ func Register(server *mcp.Server, deps *Deps, sel Selection) ([]string, error) {
 	}
 	var registered []string
 	for _, def := range table {
-		if sel.ReadOnly && !def.readOnly {
-			continue
-		}
-		if len(sel.Allow) > 0 && !slices.Contains(sel.Allow, def.name) {
+		if !sel.serves(def) {
 			continue
 		}
 		tool, err := def.tool(deps.DefaultZone)
