@@ -138,7 +138,7 @@ func (e *Error) sentence() string {
 			}
 			s += " to " + strings.Join(actions, ", ")
 		}
-		return s + ": give the API key's IAM application or user InstancesFullAccess (or InstancesReadOnly for reads) on the project."
+		return s + ": give the API key's IAM application or user InstancesFullAccess (or InstancesReadOnly for reads), and BlockStorageReadOnly for Block Storage snapshots, on the project."
 	case ErrQuotasExceeded:
 		s := "Scaleway quota exceeded"
 		if len(e.Details) > 0 {
