@@ -32,14 +32,7 @@ func (k keyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // sandbox fake refuses a malformed key, and accepts the configured one.
 func TestHTTPCallerKeyIsUsedForThatRequest(t *testing.T) {
 	t.Parallel()
-	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(opts, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newTestApp(t, nil, "--sandbox")
 	handler, err := a.mcpHTTPHandler()
 	if err != nil {
 		t.Fatal(err)
@@ -158,15 +151,7 @@ func TestHTTPProgressReachesTheClient(t *testing.T) {
 	upstream := httptest.NewServer(fake)
 	defer upstream.Close()
 	env := map[string]string{"SCW_API_URL": upstream.URL, "SCW_SECRET_KEY": scalewaytest.SandboxToken, "SCW_DEFAULT_ZONE": "fr-par-1", "SCW_DEFAULT_PROJECT_ID": scalewaytest.DefaultProjectID}
-	lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
-	opts, _, err := parseFlags([]string{"--log-level", "disabled"}, lookup, io.Discard, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(opts, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newTestApp(t, env)
 	a.deps.WaitPollInterval = 20 * time.Millisecond
 	handler, err := a.mcpHTTPHandler()
 	if err != nil {

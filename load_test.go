@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -29,14 +28,7 @@ type loadServer struct {
 
 func newLoadServer(tb testing.TB) *loadServer {
 	tb.Helper()
-	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	a, err := newApp(opts, io.Discard)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	a := newTestApp(tb, nil, "--sandbox")
 	handler, err := a.mcpHTTPHandler()
 	if err != nil {
 		tb.Fatal(err)

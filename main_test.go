@@ -461,14 +461,7 @@ func TestHelp(t *testing.T) {
 // binary) or in memory (what call uses).
 func TestToolsListNeverChanges(t *testing.T) {
 	t.Parallel()
-	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newApp(opts, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := newTestApp(t, nil, "--sandbox")
 	server, err := a.mcpServer()
 	if err != nil {
 		t.Fatal(err)
@@ -502,17 +495,26 @@ func TestInstructionsFollowTheSelection(t *testing.T) {
 		{[]string{"--sandbox", "--tools", "create-instance-image,list-snapshots"}, true},
 	}
 	for _, tt := range tests {
-		opts, _, err := parseFlags(append(tt.args, "--log-level", "disabled"), func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := newApp(opts, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := newTestApp(t, nil, tt.args...)
 		got := a.instructions()
 		if strings.Contains(got, "To make an image") != tt.makeImage || !strings.Contains(got, "SANDBOX") || !strings.Contains(got, "Default zone: fr-par-1") {
 			t.Errorf("%v: instructions %q", tt.args, got)
 		}
 	}
+}
+
+// newTestApp is the app that args make, with env as its whole environment
+// (nil: empty) and its logs discarded.
+func newTestApp(tb testing.TB, env map[string]string, args ...string) *app {
+	tb.Helper()
+	lookup := func(name string) (string, bool) { v, ok := env[name]; return v, ok }
+	opts, _, err := parseFlags(append(args, "--log-level", "disabled"), lookup, io.Discard, io.Discard)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a, err := newApp(opts, io.Discard)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
 }

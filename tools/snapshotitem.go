@@ -59,11 +59,7 @@ func newInstanceSnapshotItem(snap *scaleway.Snapshot, usedBy []string, verbose b
 	if snap.CreationDate != nil {
 		item.created = snap.CreationDate.Time
 	}
-	if verbose {
-		item.Snapshot = snap
-	}
-	item.CreationDate = formatTime(item.created)
-	return item
+	return item.finish(snap, verbose)
 }
 
 // newBlockSnapshotItem shapes a Block Storage snapshot; verbose keeps the
@@ -79,11 +75,17 @@ func newBlockSnapshotItem(snap *scaleway.BlockSnapshot, usedBy []string, verbose
 	if snap.CreatedAt != nil {
 		item.created = snap.CreatedAt.Time
 	}
+	return item.finish(snap, verbose)
+}
+
+// finish writes the item's creation date and, when verbose, keeps the
+// API's object.
+func (it SnapshotItem) finish(object any, verbose bool) SnapshotItem {
 	if verbose {
-		item.Snapshot = snap
+		it.Snapshot = object
 	}
-	item.CreationDate = formatTime(item.created)
-	return item
+	it.CreationDate = formatTime(it.created)
+	return it
 }
 
 // knownSize is a snapshot's size in GB, nil for 0: no snapshot is empty,
