@@ -69,12 +69,12 @@ console.log(`connected over ${mode} to ${server.name} ${server.version}`);
 
 const { tools } = await client.listTools();
 const listBytes = Buffer.byteLength(JSON.stringify({ tools }));
-console.log(`tools/list: ${tools.length} tools, ${listBytes} bytes: ${tools.map((t) => t.name).join(", ")}`);
 for (const tool of tools) {
   for (const [prop, schema] of Object.entries(tool.inputSchema.properties ?? {})) {
     if (!schema.description) fail(`${tool.name}.${prop} has no description`);
   }
 }
+console.log(`tools/list: ${tools.length} tools (${listBytes} bytes as parsed and re-encoded), every parameter described: ${tools.map((t) => t.name).join(", ")}`);
 
 // 1. Find a snapshot an image can be made from.
 const snapshotsResult = await call("list-snapshots", { unused: true });
