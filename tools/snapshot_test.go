@@ -9,10 +9,10 @@ import (
 	"testing"
 )
 
-var update = flag.Bool("update", false, "rewrite the tool snapshots under testdata/tools")
+var update = flag.Bool("update", false, "rewrite the tool snapshots under tools/testdata")
 
 // TestToolSnapshots compares each tool's definition, as tools/list returns
-// it, with testdata/tools/<name>.json: a change of name, hint, description
+// it, with testdata/<name>.json: a change of name, hint, description
 // or schema shows up in review. Run with -update to accept a change.
 func TestToolSnapshots(t *testing.T) {
 	e := newEnv(t, setup{})
@@ -20,7 +20,7 @@ func TestToolSnapshots(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join("..", "testdata", "tools")
+	dir := "testdata"
 	seen := map[string]bool{}
 	for _, tool := range listed.Tools {
 		got, err := json.MarshalIndent(tool, "", "  ")
