@@ -13,6 +13,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -24,12 +25,12 @@ type rawStdio struct {
 	cmd    *exec.Cmd
 	stdin  io.WriteCloser
 	lines  chan string
-	stderr *outputBuffer
+	stderr *testutil.Buffer
 }
 
 func startRawStdio(t *testing.T, env []string, args ...string) *rawStdio {
 	t.Helper()
-	p := &rawStdio{lines: make(chan string, 1000), stderr: &outputBuffer{}}
+	p := &rawStdio{lines: make(chan string, 1000), stderr: &testutil.Buffer{}}
 	var stdout io.Reader
 	p.cmd, p.stdin, stdout = spawnStdio(t, p.stderr, env, args...)
 	go func() {

@@ -9,41 +9,23 @@ import (
 	"net/http"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
 
-// outputBuffer collects a process's output while it runs.
-type outputBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (o *outputBuffer) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.Write(p)
-}
-
-func (o *outputBuffer) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.b.String()
-}
-
 // process is the built binary running with every byte of its stdout and
 // stderr kept, for the tests that must see all of it.
 type process struct {
 	cmd            *exec.Cmd
-	stdout, stderr *outputBuffer
+	stdout, stderr *testutil.Buffer
 	addrs          map[string]string // listening addresses by listener name
 	session        *mcp.ClientSession
 }
@@ -52,7 +34,7 @@ type process struct {
 // stdout is copied as the client reads it.
 func startStdio(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{stdout: &outputBuffer{}, stderr: &outputBuffer{}}
+	p := &process{stdout: &testutil.Buffer{}, stderr: &testutil.Buffer{}}
 	var stdin io.WriteCloser
 	var stdout io.Reader
 	var err error
@@ -72,7 +54,7 @@ func startStdio(t *testing.T, env []string, args ...string) *process {
 
 // spawnStdio starts the binary with pipes on its stdin and stdout, its
 // stderr kept in stderr.
-func spawnStdio(t *testing.T, stderr *outputBuffer, env []string, args ...string) (*exec.Cmd, io.WriteCloser, io.Reader) {
+func spawnStdio(t *testing.T, stderr *testutil.Buffer, env []string, args ...string) (*exec.Cmd, io.WriteCloser, io.Reader) {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = cleanEnv(t, env...)
@@ -95,7 +77,7 @@ func spawnStdio(t *testing.T, stderr *outputBuffer, env []string, args ...string
 // waits (boundedly) for the addresses it logs.
 func startListeners(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
-	p := &process{cmd: exec.Command(binary, args...), stdout: &outputBuffer{}, stderr: &outputBuffer{}, addrs: map[string]string{}}
+	p := &process{cmd: exec.Command(binary, args...), stdout: &testutil.Buffer{}, stderr: &testutil.Buffer{}, addrs: map[string]string{}}
 	p.cmd.Env = cleanEnv(t, env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
 	if err := p.cmd.Start(); err != nil {

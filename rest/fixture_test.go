@@ -1,7 +1,6 @@
 package rest_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/rest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
@@ -23,7 +23,7 @@ const zone = scaleway.Zone("fr-par-1")
 type fixture struct {
 	fake    *scalewaytest.Fake
 	adapter *httptest.Server
-	logs    *syncBuffer
+	logs    *testutil.Buffer
 
 	mu          sync.Mutex
 	upstreamIDs []string // X-Request-Id of every answer the fake sent
@@ -39,7 +39,7 @@ type fixtureOptions struct {
 
 func newFixture(t *testing.T, o fixtureOptions) *fixture {
 	t.Helper()
-	f := &fixture{fake: scalewaytest.New(o.fake), logs: &syncBuffer{}}
+	f := &fixture{fake: scalewaytest.New(o.fake), logs: &testutil.Buffer{}}
 	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		f.fake.ServeHTTP(idRecorder{w, f}, r)
 	}))
@@ -147,21 +147,3 @@ func (f *fixture) do(t *testing.T, method, path, body string, header ...string) 
 
 // imagesPath is the adapter's list path of z.
 func imagesPath(z scaleway.Zone) string { return "/v1/instance/v1/zones/" + string(z) + "/images" }
-
-// syncBuffer collects log lines from concurrent requests.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -570,22 +570,9 @@ func logLines(t *testing.T, logs string) []logLine {
 	return out
 }
 
-// steppedClock is a fake clock the test moves by hand.
-type steppedClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *steppedClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
-func (c *steppedClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 func TestCreateWaitsWithProgress(t *testing.T) {
 	t.Parallel()
-	clock := &steppedClock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	clock := testutil.NewClock(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
 	e := newEnv(t, setup{fake: scalewaytest.Options{CreatingDuration: time.Minute, Clock: clock.Now}})
 	root := e.fake.Snapshots("fr-par-1")[0].ID
 	go func() {
@@ -648,7 +635,7 @@ func TestCreateWaitTimesOut(t *testing.T) {
 // "creating" and the wait could only end by the shutdown.
 func TestCreateWaitEndsWhenTheServerStops(t *testing.T) {
 	t.Parallel()
-	clock := &steppedClock{now: time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)}
+	clock := testutil.NewClock(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
 	stopping := make(chan struct{})
 	e := newEnv(t, setup{fake: scalewaytest.Options{CreatingDuration: time.Hour, Clock: clock.Now}, stopping: stopping})
 	root := e.fake.Snapshots("fr-par-1")[0].ID

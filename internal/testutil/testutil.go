@@ -1,0 +1,54 @@
+// Package testutil holds the helpers that the tests of several packages
+// share: a buffer that concurrent writers (handlers, a child process) can
+// fill while the test reads it, and a clock the test moves by hand.
+package testutil
+
+import (
+	"bytes"
+	"sync"
+	"time"
+)
+
+// Buffer is a bytes.Buffer safe for concurrent use: log output of
+// concurrent handlers, a process's stdout.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String returns what has been written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// Clock is a time source that moves only when the test says, safe for the
+// goroutines that read it (a fake API's handlers).
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock is a clock that reads start until advanced.
+func NewClock(start time.Time) *Clock { return &Clock{now: start} }
+
+// Now is the clock's time, for a func() time.Time option.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
