@@ -66,6 +66,21 @@ var echo = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, strconv.FormatInt(n, 10))
 })
 
+// send serves r to h, with header added and Host set to host, or to
+// 127.0.0.1:8080 when host is empty, and returns the answer.
+func send(h http.Handler, r *http.Request, host string, header map[string]string) *httptest.ResponseRecorder {
+	r.Host = "127.0.0.1:8080"
+	if host != "" {
+		r.Host = host
+	}
+	for k, v := range header {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
 func TestWrapRules(t *testing.T) {
 	t.Parallel()
 	loopback := Options{Addr: "127.0.0.1:8080", MaxBodyBytes: 64}
@@ -137,18 +152,10 @@ func TestWrapRules(t *testing.T) {
 				req.path = "/mcp"
 			}
 			r := httptest.NewRequestWithContext(t.Context(), req.method, req.path, strings.NewReader(req.body))
-			r.Host = "127.0.0.1:8080"
-			if req.host != "" {
-				r.Host = req.host
-			}
 			if req.chunked {
 				r.ContentLength = -1
 			}
-			for k, v := range req.header {
-				r.Header.Set(k, v)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, r)
+			w := send(h, r, req.host, req.header)
 
 			if w.Code != tt.wantStatus {
 				t.Fatalf("status = %d; want %d (body %s)", w.Code, tt.wantStatus, w.Body)
@@ -215,15 +222,7 @@ func TestWrapRefusesThroughTheCallersWriter(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "/mcp", strings.NewReader(tt.body))
-			r.Host = "127.0.0.1:8080"
-			if tt.host != "" {
-				r.Host = tt.host
-			}
-			for k, v := range tt.header {
-				r.Header.Set(k, v)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, r)
+			w := send(h, r, tt.host, tt.header)
 
 			if w.Code != tt.wantStatus || w.Body.String() != "the caller's refusal" {
 				t.Fatalf("answer = %d %q; want %d from the caller's writer", w.Code, w.Body, tt.wantStatus)
@@ -250,10 +249,7 @@ func TestPlainRefusal(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/mcp", nil)
-	r.Host = "127.0.0.1:8080"
-	r.Header.Set("Authorization", "Bearer "+testToken+"x")
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
+	w := send(h, r, "", map[string]string{"Authorization": "Bearer " + testToken + "x"})
 
 	const want = `{"error":"authentication is denied: the bearer token is wrong","status":401}`
 	if w.Code != http.StatusUnauthorized || w.Body.String() != want {
