@@ -376,7 +376,7 @@ func TestHTTPSecurity(t *testing.T) {
 		headers  []string
 		host     string
 		want     int
-		wantType string
+		wantType string // the REST listener's error type; the MCP listener answers plain JSON
 	}{
 		{name: "plain request", want: 200},
 		{name: "rebinding Host", host: "evil.example", want: 403, wantType: scaleway.ErrPermissionsDenied},
@@ -428,6 +428,18 @@ func TestHTTPSecurity(t *testing.T) {
 					t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, tt.want, body)
 				}
 				if tt.wantType == "" {
+					return
+				}
+				if listener == "mcp" {
+					// The MCP listener's refusals are plain JSON: it
+					// fronts no Scaleway API.
+					var refusal struct {
+						Error  string
+						Status int
+					}
+					if err := json.Unmarshal(body, &refusal); err != nil || refusal.Status != tt.want || refusal.Error == "" {
+						t.Errorf("body %.300s, want {\"error\": ..., \"status\": %d}", body, tt.want)
+					}
 					return
 				}
 				var e scaleway.Error

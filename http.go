@@ -16,6 +16,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/listener"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/rest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/stdio"
 )
@@ -42,8 +43,9 @@ func (a *app) serveHTTP(ctx context.Context) error {
 	}
 	if a.opts.restAddr != "" {
 		// REST answers are single JSON documents: unlike MCP streams and
-		// waits, they can have a write timeout.
-		jobs = append(jobs, listenerJob{"rest", listener.Options{Addr: a.opts.restAddr, Token: a.opts.restToken, TrustedOrigins: a.opts.trustedOrigins(), WriteTimeout: restWriteTimeout, ShutdownTimeout: a.opts.grace}, a.restHandler()})
+		// waits, they can have a write timeout. Its refusals are Scaleway
+		// errors, like the rest of its answers.
+		jobs = append(jobs, listenerJob{"rest", listener.Options{Addr: a.opts.restAddr, Token: a.opts.restToken, TrustedOrigins: a.opts.trustedOrigins(), WriteTimeout: restWriteTimeout, ShutdownTimeout: a.opts.grace, Refuse: rest.WriteRefusal}, a.restHandler()})
 	}
 	// Shutdown starts when ctx ends: the listeners then give requests in
 	// flight the grace period, and long calls answer at once.

@@ -5,10 +5,13 @@ import (
 	"flag"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/rest"
 )
 
 // TestServerJSONMatchesTheRelease checks that the MCP registry entry names
@@ -76,6 +79,55 @@ func TestServerJSONMatchesTheRelease(t *testing.T) {
 	}
 	if len(release.Builds) != 1 || release.Builds[0].Binary != repo || release.ProjectName != repo || serverName != repo {
 		t.Errorf("binary %+v, project %q and MCP server name %q should all be %q", release.Builds, release.ProjectName, serverName, repo)
+	}
+}
+
+// TestLicenceIsNamedEverywhere checks that LICENSE holds the Apache
+// License 2.0 and that the README, the MCP registry entry, the OpenAPI
+// document and the release archives all name or ship it.
+func TestLicenceIsNamedEverywhere(t *testing.T) {
+	t.Parallel()
+	const spdx = "Apache-2.0"
+	licence := readFile(t, "LICENSE")
+	for _, want := range []string{"Apache License", "Version 2.0, January 2004", "END OF TERMS AND CONDITIONS", "Copyright 2026 The scaleway-images-mcp Authors"} {
+		if !strings.Contains(licence, want) {
+			t.Errorf("LICENSE lacks %q", want)
+		}
+	}
+	if readme := readFile(t, "README.md"); !regexp.MustCompile(`(?m)^## Licence\n\nApache License 2\.0\b.*\(LICENSE\)`).MatchString(readme) {
+		t.Error("README.md lacks a Licence section naming Apache License 2.0 and linking LICENSE")
+	}
+	var server struct {
+		Meta struct {
+			Publisher struct{ License string } `json:"io.modelcontextprotocol.registry/publisher-provided"`
+		} `json:"_meta"`
+	}
+	readJSON(t, "server.json", &server)
+	if server.Meta.Publisher.License != spdx {
+		t.Errorf("server.json names licence %q; want %s", server.Meta.Publisher.License, spdx)
+	}
+	var openAPI struct {
+		Info struct{ License struct{ Name, URL string } }
+	}
+	if err := json.Unmarshal(rest.OpenAPIDocument(), &openAPI); err != nil {
+		t.Fatal(err)
+	}
+	if l := openAPI.Info.License; l.Name != spdx || l.URL != "https://www.apache.org/licenses/LICENSE-2.0" {
+		t.Errorf("the OpenAPI document names licence %+v; want %s", l, spdx)
+	}
+	var release struct {
+		Archives []struct{ Files []string }
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, ".goreleaser.yaml")), &release); err != nil {
+		t.Fatal(err)
+	}
+	if len(release.Archives) == 0 {
+		t.Error(".goreleaser.yaml builds no archive")
+	}
+	for _, archive := range release.Archives {
+		if !slices.Contains(archive.Files, "LICENSE") {
+			t.Errorf("a release archive leaves LICENSE out: %v", archive.Files)
+		}
 	}
 }
 

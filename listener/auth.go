@@ -9,7 +9,7 @@ import (
 
 // requireToken answers 401 to requests without the bearer token, except
 // GET /healthz, which load balancers and probes call without credentials.
-func requireToken(token string, refused func(r *http.Request, reason string), next http.Handler) http.Handler {
+func requireToken(token string, refuse refuser, next http.Handler) http.Handler {
 	want := sha256.Sum256([]byte(token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.URL.Path == "/healthz" {
@@ -18,16 +18,14 @@ func requireToken(token string, refused func(r *http.Request, reason string), ne
 		}
 		got, ok := bearerToken(r.Header.Get("Authorization"))
 		if !ok {
-			refused(r, "no bearer token")
-			denyToken(w, "authentication is denied: send the listener's token as \"Authorization: Bearer <token>\"")
+			denyToken(w, r, refuse, "no bearer token", "authentication is denied: send the listener's token as \"Authorization: Bearer <token>\"")
 			return
 		}
 		// Comparing digests keeps the comparison constant-time even when
 		// the lengths differ, which subtle.ConstantTimeCompare alone leaks.
 		gotSum := sha256.Sum256([]byte(got))
 		if subtle.ConstantTimeCompare(gotSum[:], want[:]) != 1 {
-			refused(r, "wrong bearer token")
-			denyToken(w, "authentication is denied: the bearer token is wrong")
+			denyToken(w, r, refuse, "wrong bearer token", "authentication is denied: the bearer token is wrong")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -45,7 +43,8 @@ func bearerToken(header string) (string, bool) {
 	return token, token != ""
 }
 
-func denyToken(w http.ResponseWriter, message string) {
+// denyToken answers 401 with the challenge that names the scheme to use.
+func denyToken(w http.ResponseWriter, r *http.Request, refuse refuser, reason, message string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="scaleway-images-mcp"`)
-	WriteError(w, unauthorized(message))
+	refuse.answer(w, r, http.StatusUnauthorized, reason, message)
 }

@@ -53,16 +53,7 @@ func TestWrapCORS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r := httptest.NewRequestWithContext(t.Context(), tt.method, "/mcp", nil)
-			r.Host = "127.0.0.1:8080"
-			if tt.host != "" {
-				r.Host = tt.host
-			}
-			for k, v := range tt.header {
-				r.Header.Set(k, v)
-			}
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, r)
+			w := send(h, httptest.NewRequestWithContext(t.Context(), tt.method, "/mcp", nil), tt.host, tt.header)
 
 			got := w.Header()
 			if w.Code != tt.wantStatus {

@@ -2,13 +2,15 @@
 // bearer token beyond it, DNS-rebinding and cross-origin defences, CORS
 // answers for the origins it allows, a body size limit, timeouts and
 // graceful shutdown. The MCP streamable HTTP transport and the REST
-// adapter share it, so both get the same rules.
+// adapter share it, so both get the same rules. It knows nothing of what
+// it serves: its refusals are plain JSON unless the caller writes them.
 package listener
 
 import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"strings"
 	"time"
 	"unicode"
@@ -44,6 +46,13 @@ type Options struct {
 	TrustedOrigins []string
 	// MaxBodyBytes bounds request bodies; 0 means DefaultMaxBodyBytes.
 	MaxBodyBytes int64
+	// Refuse writes the answer to a request the listener stops: status is
+	// 401 (no or wrong token; WWW-Authenticate is already set), 403 (a
+	// refused Host or Origin) or 413 (a declared body over MaxBodyBytes),
+	// and message says why. nil answers plain JSON,
+	// {"error": message, "status": status}; an adapter that speaks an
+	// API's error format gives its own, so refusals read like its errors.
+	Refuse func(w http.ResponseWriter, status int, message string)
 
 	// Timeouts of the http.Server; 0 means the matching default. A zero
 	// WriteTimeout means none: MCP event streams and waits on image
@@ -76,6 +85,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ShutdownTimeout <= 0 {
 		o.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if o.Refuse == nil {
+		o.Refuse = writePlainRefusal
 	}
 	return o
 }

@@ -12,11 +12,11 @@ import (
 // loopback. A page on evil.example whose name was re-pointed at 127.0.0.1
 // (DNS rebinding) reaches a loopback listener with Host: evil.example, and
 // this is where it stops.
-func requireLoopbackHost(refused func(r *http.Request, reason string), next http.Handler) http.Handler {
+func requireLoopbackHost(refuse refuser, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isLoopbackHost(hostOnly(r.Host)) {
-			refused(r, "host is not loopback")
-			WriteError(w, forbidden(fmt.Sprintf("host %q is not allowed: this server only answers to localhost, 127.0.0.1 or [::1]", r.Host)))
+			refuse.answer(w, r, http.StatusForbidden, "host is not loopback",
+				fmt.Sprintf("host %q is not allowed: this server only answers to localhost, 127.0.0.1 or [::1]", r.Host))
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -54,14 +54,13 @@ func newOriginGuard(trusted []string) (*originGuard, error) {
 // wrap refuses what check refuses, and answers an allowed origin with
 // CORS headers (a preflight entirely, before the token), so that a browser
 // client at a trusted origin can read the answers it is allowed to get.
-func (g *originGuard) wrap(refused func(r *http.Request, reason string), next http.Handler) http.Handler {
+func (g *originGuard) wrap(refuse refuser, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Whether an answer carries CORS headers depends on Origin, so a
 		// cache must not reuse it for another origin.
 		w.Header().Add("Vary", "Origin")
 		if err := g.check(r); err != nil {
-			refused(r, err.Error())
-			WriteError(w, forbidden("cross-origin request refused: "+err.Error()))
+			refuse.answer(w, r, http.StatusForbidden, err.Error(), "cross-origin request refused: "+err.Error())
 			return
 		}
 		// check lets an Origin through only when it is this server's own

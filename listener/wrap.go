@@ -17,16 +17,14 @@ func Wrap(opts Options, h http.Handler) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	refused := func(r *http.Request, reason string) {
-		opts.Logger.Warn().Str("method", r.Method).Str("path", r.URL.Path).Str("remote", r.RemoteAddr).Str("reason", reason).Msg("request refused")
-	}
-	h = limitBody(opts.MaxBodyBytes, h)
+	refuse := refuser{logger: opts.Logger, write: opts.Refuse}
+	h = limitBody(opts.MaxBodyBytes, refuse, h)
 	if opts.Token != "" {
-		h = requireToken(opts.Token, refused, h)
+		h = requireToken(opts.Token, refuse, h)
 	}
-	h = guard.wrap(refused, h)
+	h = guard.wrap(refuse, h)
 	if loopback {
-		h = requireLoopbackHost(refused, h)
+		h = requireLoopbackHost(refuse, h)
 	}
 	return h, nil
 }

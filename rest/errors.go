@@ -3,11 +3,11 @@ package rest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
 
-	"github.com/scaleway-images-mcp/scaleway-images-mcp/listener"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
@@ -20,7 +20,38 @@ func writeAPIError(w http.ResponseWriter, e *scaleway.Error) {
 	if e.RetryAfter > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
 	}
-	listener.WriteError(w, e)
+	writeJSON(w, e.StatusCode, e)
+}
+
+// WriteRefusal answers a request refused before it reached the adapter
+// (401 without the listener's token, 403 for a refused Host or Origin, 413
+// for a body over the limit) as Scaleway answers its own refusals, so that
+// the SDKs and the scw CLI decode it like any API error. It is meant for
+// listener.Options.Refuse.
+func WriteRefusal(w http.ResponseWriter, status int, message string) {
+	writeAPIError(w, refusal(status, message))
+}
+
+// refusal is the Scaleway error for a refusal with status.
+func refusal(status int, message string) *scaleway.Error {
+	e := &scaleway.Error{StatusCode: status, Message: message}
+	switch status {
+	case http.StatusUnauthorized:
+		e.Type, e.Method, e.Reason = scaleway.ErrDeniedAuthentication, "unknown_method", "invalid_argument"
+	case http.StatusForbidden:
+		e.Type = scaleway.ErrPermissionsDenied
+	case http.StatusRequestEntityTooLarge:
+		e.Type = scaleway.ErrInvalidRequest
+	default:
+		e.Type = scaleway.ErrUnknown
+	}
+	return e
+}
+
+// bodyTooLarge is the 413 for a body cut by the listener's limit while the
+// adapter read it; it matches the listener's own 413 for a declared length.
+func bodyTooLarge(limit int64) *scaleway.Error {
+	return refusal(http.StatusRequestEntityTooLarge, fmt.Sprintf("request body exceeds %d bytes", limit))
 }
 
 // writeFailure answers err, which came from parsing the request or from the
@@ -38,7 +69,7 @@ func failureAnswer(err error) *scaleway.Error {
 	var transportErr *scaleway.TransportError
 	switch {
 	case errors.As(err, &tooLarge):
-		return listener.BodyTooLarge(tooLarge.Limit)
+		return bodyTooLarge(tooLarge.Limit)
 	case errors.Is(err, scaleway.ErrNoSecretKey):
 		return &scaleway.Error{
 			StatusCode: http.StatusUnauthorized, Type: scaleway.ErrDeniedAuthentication,

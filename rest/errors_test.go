@@ -2,6 +2,8 @@ package rest_test
 
 import (
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +233,34 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 	}
 	if a := f.do(t, http.MethodGet, imagesPath(zone)+"/"+id, ""); a.status != http.StatusOK {
 		t.Errorf("read in read-only mode = %d; want 200", a.status)
+	}
+}
+
+// TestWriteRefusal pins the listener's refusals as the REST adapter writes
+// them: Scaleway error bodies, byte for byte what they were when the
+// listener wrote them itself.
+func TestWriteRefusal(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		status   int
+		message  string
+		wantBody string
+	}{
+		{401, "m401", `{"type":"denied_authentication","message":"m401","method":"unknown_method","reason":"invalid_argument"}`},
+		{403, "m403", `{"type":"permissions_denied","message":"m403"}`},
+		{413, "request body exceeds 8 bytes", `{"type":"invalid_request_error","message":"request body exceeds 8 bytes"}`},
+	}
+	for _, tt := range tests {
+		t.Run(strconv.Itoa(tt.status), func(t *testing.T) {
+			t.Parallel()
+			w := httptest.NewRecorder()
+			rest.WriteRefusal(w, tt.status, tt.message)
+			if w.Code != tt.status || w.Body.String() != tt.wantBody {
+				t.Errorf("answer = %d %s; want %d %s", w.Code, w.Body, tt.status, tt.wantBody)
+			}
+			if h := w.Header(); h.Get("Content-Type") != "application/json" || h.Get("Content-Length") != strconv.Itoa(len(tt.wantBody)) {
+				t.Errorf("Content-Type = %q, Content-Length = %q", h.Get("Content-Type"), h.Get("Content-Length"))
+			}
+		})
 	}
 }

@@ -6,7 +6,8 @@
 // also owns the validation rules; this package only translates HTTP.
 //
 // Serve the handler with package listener, which bounds request bodies and
-// guards the socket.
+// guards the socket, and give it WriteRefusal so that its refusals read as
+// Scaleway errors too.
 package rest
 
 import (

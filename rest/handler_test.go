@@ -132,7 +132,7 @@ func TestBehindListener(t *testing.T) {
 	t.Parallel()
 	const token = "rest-test-token-0123456789"
 	wrap := func(h http.Handler) http.Handler {
-		wrapped, err := listener.Wrap(listener.Options{Addr: "0.0.0.0:8080", Token: token}, h)
+		wrapped, err := listener.Wrap(listener.Options{Addr: "0.0.0.0:8080", Token: token, Refuse: rest.WriteRefusal}, h)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,7 +15,7 @@ import (
 	"strings"
 )
 
-//go:generate go run ../internal/schemagen/cmd -dir .
+//go:generate go run ../internal/cmd/schemagen -dir .
 
 //go:embed *.json api/*.json
 var files embed.FS

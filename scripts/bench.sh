@@ -33,7 +33,7 @@ trap cleanup EXIT
 bin=$work/scaleway-images-mcp
 driver=$work/benchdriver
 go build -trimpath -o "$bin" .
-go build -trimpath -o "$driver" ./internal/benchdriver
+go build -trimpath -o "$driver" ./internal/cmd/benchdriver
 
 # Cold start. Both commands are the driver spawning the binary, so the
 # driver's own start cancels out: "start" runs the server in the sandbox and

@@ -20,6 +20,6 @@ fi
 
 doc=$(mktemp --suffix=.json)
 trap 'rm -f "$doc"' EXIT
-go run ./rest/internal/writeopenapi "$doc"
+go run ./internal/cmd/writeopenapi "$doc"
 
 "$spectral" lint --ruleset "$root/.spectral.yaml" --fail-severity error "$doc"

@@ -1,3 +1,3 @@
 package docgen
 
-//go:generate go run ./cmd -readme ../../README.md
+//go:generate go run ../cmd/docgen -readme ../../README.md

@@ -14,19 +14,26 @@ import (
 func main() {
 	dir := flag.String("dir", ".", "folder to write the schema files into")
 	flag.Parse()
-	files, err := schemagen.Generate()
-	if err != nil {
+	if err := write(*dir); err != nil {
 		fmt.Fprintln(os.Stderr, "schemagen:", err)
 		os.Exit(1)
 	}
+}
+
+// write writes every generated schema file below dir.
+func write(dir string) error {
+	files, err := schemagen.Generate()
+	if err != nil {
+		return err
+	}
 	for name, content := range files {
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(*dir, name)), 0o755); err != nil {
-			fmt.Fprintln(os.Stderr, "schemagen:", err)
-			os.Exit(1)
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
 		}
-		if err := os.WriteFile(filepath.Join(*dir, name), content, 0o644); err != nil {
-			fmt.Fprintln(os.Stderr, "schemagen:", err)
-			os.Exit(1)
+		if err := os.WriteFile(path, content, 0o644); err != nil {
+			return err
 		}
 	}
+	return nil
 }

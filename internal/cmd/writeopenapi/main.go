@@ -3,6 +3,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 
@@ -10,11 +11,12 @@ import (
 )
 
 func main() {
-	if len(os.Args) != 2 {
+	flag.Parse()
+	if flag.NArg() != 1 {
 		fmt.Fprintln(os.Stderr, "usage: writeopenapi FILE")
 		os.Exit(2)
 	}
-	if err := os.WriteFile(os.Args[1], rest.OpenAPIDocument(), 0o644); err != nil {
+	if err := os.WriteFile(flag.Arg(0), rest.OpenAPIDocument(), 0o644); err != nil {
 		fmt.Fprintln(os.Stderr, "writeopenapi:", err)
 		os.Exit(1)
 	}
