@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 )
 
 // imagesPath is the collection path of a zone; the zone must already be
@@ -153,7 +155,7 @@ func totalCount(resp *Response) (uint32, error) {
 	if err != nil || total > maxTotalCount {
 		return 0, &Error{
 			Type: ErrUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
-			Message: fmt.Sprintf("an invalid X-Total-Count header %q (not a whole number from 0 to %d), which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it, not at a broken proxy", shorten(raw, 64), maxTotalCount),
+			Message: fmt.Sprintf("an invalid X-Total-Count header %q (not a whole number from 0 to %d), which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it, not at a broken proxy", shorten.To(raw, 64), maxTotalCount),
 		}
 	}
 	return uint32(total), nil

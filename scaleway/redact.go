@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 )
 
 // Bounds on text an upstream wrote, so that a hostile or broken answer
@@ -47,7 +49,7 @@ func newRedactor(secrets ...string) redactor {
 // first, so that a key split by a zero-width character is still found;
 // the cut comes last, so that it never leaves the start of a key behind.
 func (r redactor) text(s string, limit int) string {
-	return shorten(r.redact(stripUnsafe(s)), limit)
+	return shorten.To(r.redact(stripUnsafe(s)), limit)
 }
 
 // redact replaces every secret in s.

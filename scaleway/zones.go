@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 )
 
 // Zone is an Instance availability zone such as "fr-par-1".
@@ -92,19 +93,5 @@ func (e *ValidationError) Error() string {
 	if e.Value == "" {
 		return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
 	}
-	return fmt.Sprintf("invalid %s %q: %s", e.Field, shorten(e.Value, 64), e.Reason)
-}
-
-// shorten keeps messages readable when a caller (or an upstream) sends a
-// huge value: at most max bytes, then an ellipsis. The cut falls between
-// two characters, so that the result stays valid UTF-8.
-func shorten(s string, max int) string {
-	if len(s) <= max {
-		return s
-	}
-	cut := max
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return s[:cut] + "…"
+	return fmt.Sprintf("invalid %s %q: %s", e.Field, shorten.To(e.Value, 64), e.Reason)
 }
