@@ -2,11 +2,9 @@ package scaleway
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 )
 
@@ -142,44 +140,3 @@ func setPage(q url.Values, pageName string, page *int32, sizeName string, size *
 
 // BlockSnapshotOrders lists the orders a Block snapshot list accepts.
 var BlockSnapshotOrders = []string{"created_at_asc", "created_at_desc", "name_asc", "name_desc"}
-
-// Validate checks the filters and page before anything is sent.
-func (r *ListSnapshotsRequest) Validate() error {
-	if r == nil {
-		return nil
-	}
-	errs := []error{
-		checkOptionalUUID("organization", r.Organization),
-		checkOptionalUUID("project", r.Project),
-		checkOptionalUUID("base_volume_id", r.BaseVolumeID),
-		checkPage("page", r.Page, "per_page", r.PerPage),
-	}
-	if r.Name != nil {
-		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
-	}
-	if r.Tags != nil {
-		errs = append(errs, checkText("tags", *r.Tags, MaxTags*MaxTagLength))
-	}
-	return errors.Join(errs...)
-}
-
-// Validate checks the filters and page before anything is sent.
-func (r *ListBlockSnapshotsRequest) Validate() error {
-	if r == nil {
-		return nil
-	}
-	errs := []error{
-		checkOptionalUUID("project_id", r.ProjectID),
-		checkOptionalUUID("organization_id", r.OrganizationID),
-		checkOptionalUUID("volume_id", r.VolumeID),
-		checkTags("tags", r.Tags),
-		checkPage("page", r.Page, "page_size", r.PageSize),
-	}
-	if r.Name != nil {
-		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
-	}
-	if r.OrderBy != nil && !slices.Contains(BlockSnapshotOrders, *r.OrderBy) {
-		errs = append(errs, &ValidationError{Field: "order_by", Kind: KindConstraint, Value: *r.OrderBy, Reason: fmt.Sprintf("is not an order; use one of %v", BlockSnapshotOrders)})
-	}
-	return errors.Join(errs...)
-}

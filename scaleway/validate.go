@@ -3,10 +3,14 @@ package scaleway
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 )
 
 // Limits on free-text input. Scaleway does not publish its own; these are
@@ -21,6 +25,33 @@ const (
 	maxFilterLength  = 255
 	maxVolumeKeySize = 2
 )
+
+// ValidationError reports input that the client refuses to send upstream.
+// It is raised before any request is built.
+type ValidationError struct {
+	Field  string         // the JSON name of the argument, e.g. "image_id"
+	Kind   ValidationKind // what kind of wrong, in Scaleway's words
+	Value  string         // the offending value, shortened; empty when missing
+	Reason string         // what is wrong and what is allowed
+}
+
+// ValidationKind is the reason Scaleway gives in an invalid_arguments
+// detail, so that an adapter can answer as the API would.
+type ValidationKind string
+
+// The kinds of invalid argument.
+const (
+	KindRequired   ValidationKind = "required"   // missing
+	KindFormat     ValidationKind = "format"     // does not parse as its type
+	KindConstraint ValidationKind = "constraint" // parses, but is not allowed
+)
+
+func (e *ValidationError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("invalid %s %q: %s", e.Field, shorten.To(e.Value, 64), e.Reason)
+}
 
 // ValidationErrors returns every *ValidationError inside err (which may be
 // one, or several joined with errors.Join), in order.
@@ -45,6 +76,28 @@ func ValidationErrors(err error) []*ValidationError {
 	}
 	walk(err)
 	return out
+}
+
+// uuidPattern is the textual form Scaleway uses for every id: lower or upper
+// case hexadecimal in 8-4-4-4-12 groups.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// UUIDPattern is uuidPattern's source, for JSON Schemas.
+const UUIDPattern = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
+
+// IsUUID reports whether s is a well-formed UUID.
+func IsUUID(s string) bool { return uuidPattern.MatchString(s) }
+
+// ValidateUUID returns a *ValidationError naming field when value is not a
+// well-formed UUID.
+func ValidateUUID(field, value string) error {
+	if value == "" {
+		return &ValidationError{Field: field, Kind: KindRequired, Reason: "is required (a UUID such as 11111111-2222-3333-4444-555555555555)"}
+	}
+	if !IsUUID(value) {
+		return &ValidationError{Field: field, Kind: KindFormat, Value: value, Reason: "is not a UUID (expected 8-4-4-4-12 hexadecimal digits)"}
+	}
+	return nil
 }
 
 // checkText rejects text that is too long, not UTF-8, or carries control
@@ -200,6 +253,47 @@ func checkPage(pageField string, page *int32, sizeField string, size *uint32) er
 	}
 	if size != nil && (*size < 1 || *size > MaxPerPage) {
 		errs = append(errs, &ValidationError{Field: sizeField, Kind: KindConstraint, Value: strconv.Itoa(int(*size)), Reason: fmt.Sprintf("must be between 1 and %d", MaxPerPage)})
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks the filters and page before anything is sent.
+func (r *ListSnapshotsRequest) Validate() error {
+	if r == nil {
+		return nil
+	}
+	errs := []error{
+		checkOptionalUUID("organization", r.Organization),
+		checkOptionalUUID("project", r.Project),
+		checkOptionalUUID("base_volume_id", r.BaseVolumeID),
+		checkPage("page", r.Page, "per_page", r.PerPage),
+	}
+	if r.Name != nil {
+		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
+	}
+	if r.Tags != nil {
+		errs = append(errs, checkText("tags", *r.Tags, MaxTags*MaxTagLength))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks the filters and page before anything is sent.
+func (r *ListBlockSnapshotsRequest) Validate() error {
+	if r == nil {
+		return nil
+	}
+	errs := []error{
+		checkOptionalUUID("project_id", r.ProjectID),
+		checkOptionalUUID("organization_id", r.OrganizationID),
+		checkOptionalUUID("volume_id", r.VolumeID),
+		checkTags("tags", r.Tags),
+		checkPage("page", r.Page, "page_size", r.PageSize),
+	}
+	if r.Name != nil {
+		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
+	}
+	if r.OrderBy != nil && !slices.Contains(BlockSnapshotOrders, *r.OrderBy) {
+		errs = append(errs, &ValidationError{Field: "order_by", Kind: KindConstraint, Value: *r.OrderBy, Reason: fmt.Sprintf("is not an order; use one of %v", BlockSnapshotOrders)})
 	}
 	return errors.Join(errs...)
 }
