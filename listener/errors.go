@@ -27,7 +27,7 @@ func WriteError(w http.ResponseWriter, e *scaleway.Error) {
 func BodyTooLarge(limit int64) *scaleway.Error {
 	return &scaleway.Error{
 		StatusCode: http.StatusRequestEntityTooLarge,
-		Type:       scaleway.ErrInvalidRequest,
+		Type:       scaleway.TypeInvalidRequest,
 		Message:    fmt.Sprintf("request body exceeds %d bytes", limit),
 	}
 }
@@ -35,7 +35,7 @@ func BodyTooLarge(limit int64) *scaleway.Error {
 func unauthorized(message string) *scaleway.Error {
 	return &scaleway.Error{
 		StatusCode: http.StatusUnauthorized,
-		Type:       scaleway.ErrDeniedAuthentication,
+		Type:       scaleway.TypeDeniedAuthentication,
 		Message:    message,
 		Method:     "unknown_method",
 		Reason:     "invalid_argument",
@@ -43,5 +43,5 @@ func unauthorized(message string) *scaleway.Error {
 }
 
 func forbidden(message string) *scaleway.Error {
-	return &scaleway.Error{StatusCode: http.StatusForbidden, Type: scaleway.ErrPermissionsDenied, Message: message}
+	return &scaleway.Error{StatusCode: http.StatusForbidden, Type: scaleway.TypePermissionsDenied, Message: message}
 }

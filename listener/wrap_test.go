@@ -169,7 +169,7 @@ func TestWrapRules(t *testing.T) {
 			if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 				t.Fatalf("error body is not JSON: %v (%s)", err, w.Body)
 			}
-			if body.Type != tt.wantType || body.Message == "" {
+			if string(body.Type) != tt.wantType || body.Message == "" {
 				t.Errorf("error body = %+v; want type %q and a message", body, tt.wantType)
 			}
 			if wantAuth := tt.wantStatus == http.StatusUnauthorized; wantAuth != strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Bearer") {

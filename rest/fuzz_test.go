@@ -121,7 +121,7 @@ func FuzzRequest(f *testing.F) {
 			t.Fatalf("%s %q %.200q: upstream had to refuse the arguments: %.300s", method, target, body, raw)
 		}
 		var e scaleway.Error
-		if err := json.Unmarshal(raw, &e); err != nil || e.Type != scaleway.ErrInvalidArguments || len(e.Details) == 0 {
+		if err := json.Unmarshal(raw, &e); err != nil || e.Type != scaleway.TypeInvalidArguments || len(e.Details) == 0 {
 			t.Fatalf("%s %q: 400 without field details: %.300s", method, target, raw)
 		}
 		for _, d := range e.Details {

@@ -106,5 +106,5 @@ func methodNotAllowed(methods []string) http.Handler {
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {
-	writeAPIError(w, &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.ErrNotFound, Message: "no route for " + r.Method + " " + r.URL.Path})
+	writeAPIError(w, &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.TypeNotFound, Message: "no route for " + r.Method + " " + r.URL.Path})
 }

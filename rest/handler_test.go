@@ -144,14 +144,14 @@ func TestBehindListener(t *testing.T) {
 		name, method, path, body string
 		header                   []string
 		wantStatus               int
-		wantType                 string
+		wantType                 scaleway.ErrorType
 	}{
-		{"no token", "GET", imagesPath(zone), "", nil, 401, scaleway.ErrDeniedAuthentication},
-		{"wrong token", "GET", imagesPath(zone), "", []string{"Authorization", "Bearer nope-nope-nope-nope-nope"}, 401, scaleway.ErrDeniedAuthentication},
+		{"no token", "GET", imagesPath(zone), "", nil, 401, scaleway.TypeDeniedAuthentication},
+		{"wrong token", "GET", imagesPath(zone), "", []string{"Authorization", "Bearer nope-nope-nope-nope-nope"}, 401, scaleway.TypeDeniedAuthentication},
 		{"health without token", "GET", "/healthz", "", nil, 200, ""},
 		{"token", "GET", imagesPath(zone), "", []string{"Authorization", "Bearer " + token}, 200, ""},
 		{"token and caller key", "GET", imagesPath(zone), "", []string{"Authorization", "Bearer " + token, "X-Auth-Token", otherKey}, 200, ""},
-		{"1 MiB name", "POST", imagesPath(zone), bigName, []string{"Authorization", "Bearer " + token}, 413, scaleway.ErrInvalidRequest},
+		{"1 MiB name", "POST", imagesPath(zone), bigName, []string{"Authorization", "Bearer " + token}, 413, scaleway.TypeInvalidRequest},
 	}
 	for _, tt := range tests {
 		a := f.do(t, tt.method, tt.path, tt.body, tt.header...)

@@ -84,7 +84,7 @@ func WithRedactedSecrets(secrets ...string) Option {
 
 // WithHTTPClient makes the client send its requests with a copy of hc. hc
 // itself is not changed, but the copy refuses every redirect whatever hc's
-// CheckRedirect says (see ErrRedirect). Its Timeout should be zero: the
+// CheckRedirect says (see TypeRedirect). Its Timeout should be zero: the
 // client applies its own per-request timeout (WithRequestTimeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
@@ -99,7 +99,7 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // refuseRedirect keeps net/http from following a redirect: do then turns
-// the 3xx into an *Error of type ErrRedirect. The Scaleway API never
+// the 3xx into an *Error of type TypeRedirect. The Scaleway API never
 // redirects, and following would send X-Auth-Token again (net/http drops
 // only Authorization), to any host and even over plain HTTP; a 307 or 308
 // would send a write's body again too.
@@ -363,7 +363,7 @@ func decodeSuccess(resp *http.Response, body []byte, attempt int, red redactor, 
 	result := &Response{StatusCode: resp.StatusCode, Header: red.header(resp.Header), RequestID: red.requestID(resp.Header), Attempts: attempt, bodyBytes: len(body)}
 	if out != nil && resp.StatusCode != http.StatusNoContent {
 		if err := json.Unmarshal(body, out); err != nil {
-			return result, &Error{Type: ErrUnknown, Message: red.text("an answer that is not valid JSON ("+err.Error()+")", maxUpstreamText), StatusCode: resp.StatusCode, RequestID: result.RequestID}
+			return result, &Error{Type: TypeUnknown, Message: red.text("an answer that is not valid JSON ("+err.Error()+")", maxUpstreamText), StatusCode: resp.StatusCode, RequestID: result.RequestID}
 		}
 	}
 	return result, nil

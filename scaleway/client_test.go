@@ -288,7 +288,7 @@ func TestRetries(t *testing.T) {
 		call     func(*Client, context.Context) (*Response, error)
 		answers  []func(http.ResponseWriter)
 		wantHits int32
-		wantErr  string // an *Error type, or "transport"; "" for success
+		wantErr  ErrorType // an *Error type, or "transport"; "" for success
 	}{
 		{"503 then success", getImage, []func(http.ResponseWriter){status(503)}, 2, ""},
 		{"502, 504, 429 then success", getImage, []func(http.ResponseWriter){status(502), status(504), status(429)}, 4, ""},
@@ -296,7 +296,7 @@ func TestRetries(t *testing.T) {
 		{"500 is not retried", getImage, []func(http.ResponseWriter){status(500)}, 1, "unknown"},
 		{"404 is not retried", getImage, []func(http.ResponseWriter){func(w http.ResponseWriter) {
 			writeJSON(w, 404, `{"type":"not_found","message":"resource is not found","resource":"instance_image","resource_id":"`+testImage+`"}`)
-		}}, 1, ErrNotFound},
+		}}, 1, TypeNotFound},
 		{"dropped connection is retried", getImage, []func(http.ResponseWriter){drop}, 2, ""},
 		{"delete retried on 429", deleteImage, []func(http.ResponseWriter){status(429, "Retry-After", "0")}, 2, ""},
 		{"POST not retried on 503", createImage, []func(http.ResponseWriter){status(503)}, 1, "unknown"},
@@ -320,7 +320,7 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-func checkErrKind(t *testing.T, err error, want string) {
+func checkErrKind(t *testing.T, err error, want ErrorType) {
 	t.Helper()
 	var apiErr *Error
 	var transportErr *TransportError
@@ -412,7 +412,7 @@ func TestRetryPolicyWaits(t *testing.T) {
 	t.Parallel()
 	p := RetryPolicy{MaxRetries: 5, MinWait: 100 * time.Millisecond, MaxWait: 300 * time.Millisecond, MaxRetryAfter: 2 * time.Second}
 	limited := func(after time.Duration) error {
-		return &Error{Type: ErrTooManyRequests, StatusCode: 429, RetryAfter: after}
+		return &Error{Type: TypeTooManyRequests, StatusCode: 429, RetryAfter: after}
 	}
 	if wait, ok := p.next(http.MethodGet, 1, limited(time.Second)); !ok || wait != time.Second {
 		t.Errorf("Retry-After 1s gave %s %v", wait, ok)
@@ -444,7 +444,7 @@ func TestMalformedSuccessBody(t *testing.T) {
 	var hits atomic.Int32
 	c := newTestClient(t, scripted(&hits, func(w http.ResponseWriter) { writeJSON(w, 200, `{"image":{"id":`) }))
 	_, _, err := c.GetImage(t.Context(), "fr-par-1", testImage)
-	checkErrKind(t, err, ErrUnknown)
+	checkErrKind(t, err, TypeUnknown)
 	if err != nil && !strings.Contains(err.Error(), "not valid JSON") {
 		t.Errorf("err = %v", err)
 	}

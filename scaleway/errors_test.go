@@ -16,38 +16,38 @@ func TestDecodeError(t *testing.T) {
 		status      int
 		contentType string
 		body        string
-		wantType    string
+		wantType    ErrorType
 		wantInMsg   []string
 		check       func(t *testing.T, e *Error)
 	}{
 		{
 			name: "invalid_arguments", status: 400,
 			body:      `{"type":"invalid_arguments","message":"invalid argument(s)","details":[{"argument_name":"root_volume","reason":"required","help_message":"required key not provided"},{"argument_name":"arch","reason":"required","help_message":"required key not provided"}]}`,
-			wantType:  ErrInvalidArguments,
+			wantType:  TypeInvalidArguments,
 			wantInMsg: []string{"root_volume is required", "arch is required", "required key not provided"},
 		},
 		{
 			name: "denied_authentication", status: 401,
 			body:      `{"type":"denied_authentication","message":"authentication is denied","method":"api_key","reason":"not_found"}`,
-			wantType:  ErrDeniedAuthentication,
+			wantType:  TypeDeniedAuthentication,
 			wantInMsg: []string{"denied authentication", "SCW_SECRET_KEY", "SCALEWAY_API_KEY"},
 		},
 		{
 			name: "permissions_denied", status: 403,
 			body:      `{"type":"permissions_denied","message":"insufficient permissions","details":[{"resource":"instance_image","action":"write"}]}`,
-			wantType:  ErrPermissionsDenied,
+			wantType:  TypePermissionsDenied,
 			wantInMsg: []string{"write instance_image", "InstancesFullAccess"},
 		},
 		{
 			name: "quotas_exceeded", status: 403,
 			body:      `{"type":"quotas_exceeded","message":"quota(s) exceeded for this resource","details":[{"resource":"images","quota":5,"current":5}]}`,
-			wantType:  ErrQuotasExceeded,
+			wantType:  TypeQuotasExceeded,
 			wantInMsg: []string{"quota exceeded for images", "5 of 5 used"},
 		},
 		{
 			name: "not_found", status: 404,
 			body:      `{"type":"not_found","message":"resource is not found","resource":"instance_image","resource_id":"6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f"}`,
-			wantType:  ErrNotFound,
+			wantType:  TypeNotFound,
 			wantInMsg: []string{"no instance_image 6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f", "zone"},
 			check: func(t *testing.T, e *Error) {
 				if !IsNotFound(e) || e.ResourceID != "6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f" {
@@ -58,69 +58,69 @@ func TestDecodeError(t *testing.T) {
 		{
 			name: "transient_state", status: 409,
 			body:      `{"type":"transient_state","message":"resource is in a transient state","resource":"instance_image","resource_id":"x","current_state":"creating"}`,
-			wantType:  ErrTransientState,
+			wantType:  TypeTransientState,
 			wantInMsg: []string{"transient state (creating)", "wait"},
 		},
 		{
 			name: "already_exists", status: 409,
 			body:      `{"type":"already_exists","message":"resource already exists","resource":"instance_image","resource_id":"x","help_message":"pick another name"}`,
-			wantType:  ErrAlreadyExists,
+			wantType:  TypeAlreadyExists,
 			wantInMsg: []string{"already exists", "pick another name"},
 		},
 		{
 			name: "resource_expired", status: 410,
 			body:      `{"type":"resource_expired","message":"resource expired","resource":"token","resource_id":"x","expired_since":"2026-01-01T00:00:00Z"}`,
-			wantType:  ErrResourceExpired,
+			wantType:  TypeResourceExpired,
 			wantInMsg: []string{"has expired since 2026-01-01T00:00:00Z"},
 		},
 		{
 			name: "expired (JS name)", status: 410,
 			body:     `{"type":"expired","message":"resource expired","resource":"token"}`,
-			wantType: ErrExpired, wantInMsg: []string{"has expired"},
+			wantType: TypeExpired, wantInMsg: []string{"has expired"},
 		},
 		{
 			name: "precondition_failed", status: 412,
 			body:      `{"type":"precondition_failed","message":"precondition failed","precondition":"resource_still_in_use","help_message":"detach it first"}`,
-			wantType:  ErrPreconditionFailed,
+			wantType:  TypePreconditionFailed,
 			wantInMsg: []string{"resource_still_in_use", "detach it first"},
 		},
 		{
 			name: "locked", status: 423,
 			body:     `{"type":"locked","message":"resource is locked","resource":"instance_image","resource_id":"x"}`,
-			wantType: ErrLocked, wantInMsg: []string{"locked", "unlock"},
+			wantType: TypeLocked, wantInMsg: []string{"locked", "unlock"},
 		},
 		{
 			name: "too_many_requests", status: 429,
 			body:     `{"type":"too_many_requests","message":"too many requests","help_message":"slow down"}`,
-			wantType: ErrTooManyRequests, wantInMsg: []string{"rate limiting", "retry after 7s", "slow down"},
+			wantType: TypeTooManyRequests, wantInMsg: []string{"rate limiting", "retry after 7s", "slow down"},
 		},
 		{
 			name: "out_of_stock", status: 503,
 			body:     `{"type":"out_of_stock","message":"out of stock","resource":"GP1-XL"}`,
-			wantType: ErrOutOfStock, wantInMsg: []string{"out of stock for GP1-XL", "another zone"},
+			wantType: TypeOutOfStock, wantInMsg: []string{"out of stock for GP1-XL", "another zone"},
 		},
 		{
 			name: "legacy validation error", status: 400,
 			body:      `{"fields":{"volumes.5.id":["\"x\" is not a valid UUID."],"arch":["bad"]},"message":"Validation Error","type":"invalid_request_error"}`,
-			wantType:  ErrInvalidRequest,
+			wantType:  TypeInvalidRequest,
 			wantInMsg: []string{"arch: bad; volumes.5.id: \"x\" is not a valid UUID."},
 		},
 		{
 			name: "legacy quota", status: 403,
 			body:     `{"message":"quota exceeded for this resource","resource":"compute_snapshots_type_b_ssd_available_volume","type":"invalid_request_error"}`,
-			wantType: ErrQuotasExceeded, wantInMsg: []string{"quota exceeded for compute_snapshots_type_b_ssd_available_volume"},
+			wantType: TypeQuotasExceeded, wantInMsg: []string{"quota exceeded for compute_snapshots_type_b_ssd_available_volume"},
 		},
 		{
 			// As the API has written it, capitalised: both official SDKs
 			// match it without case.
 			name: "legacy quota, capitalised", status: 403,
 			body:     `{"type":"invalid_request_error","message":"Quota exceeded for this resource."}`,
-			wantType: ErrQuotasExceeded, wantInMsg: []string{"Scaleway quota exceeded", "ask Scaleway support to raise the quota"},
+			wantType: TypeQuotasExceeded, wantInMsg: []string{"Scaleway quota exceeded", "ask Scaleway support to raise the quota"},
 		},
 		{
 			name: "legacy unknown_resource", status: 404,
 			body:      `{"message":"Security group '7a4dd6b9-8b55-4fd5-a8c7-2d1b2b4b0a0e' not found","type":"unknown_resource"}`,
-			wantType:  ErrUnknownResource,
+			wantType:  TypeUnknownResource,
 			wantInMsg: []string{"no security_group 7a4dd6b9-8b55-4fd5-a8c7-2d1b2b4b0a0e"},
 			check: func(t *testing.T, e *Error) {
 				if e.Resource != "security_group" || !IsNotFound(e) {
@@ -131,17 +131,17 @@ func TestDecodeError(t *testing.T) {
 		{
 			name: "legacy conflict", status: 409,
 			body:     `{"message":"Group is in use. You cannot delete it.","type":"conflict"}`,
-			wantType: ErrConflict, wantInMsg: []string{"Group is in use"},
+			wantType: TypeConflict, wantInMsg: []string{"Group is in use"},
 		},
 		{
 			name: "html from a proxy", status: 502, contentType: "text/html",
 			body:     `<html>Bad Gateway</html>`,
-			wantType: ErrUnknown, wantInMsg: []string{"502 Bad Gateway", "Scaleway asked to wait 7s before trying again"},
+			wantType: TypeUnknown, wantInMsg: []string{"502 Bad Gateway", "Scaleway asked to wait 7s before trying again"},
 		},
 		{
 			name: "truncated json", status: 500,
 			body:     `{"type":"internal`,
-			wantType: ErrUnknown, wantInMsg: []string{"500 Internal Server Error"},
+			wantType: TypeUnknown, wantInMsg: []string{"500 Internal Server Error"},
 		},
 		{
 			name: "unknown type keeps its name", status: 418,

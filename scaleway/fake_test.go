@@ -214,7 +214,7 @@ func fakeIDs(images []scaleway.Image) []string {
 
 // apiError returns the *scaleway.Error inside err and checks what every
 // answer of the fake carries: its status and a UUID request id.
-func apiError(t testing.TB, err error, status int, typ string) *scaleway.Error {
+func apiError(t testing.TB, err error, status int, typ scaleway.ErrorType) *scaleway.Error {
 	t.Helper()
 	var apiErr *scaleway.Error
 	if !errors.As(err, &apiErr) {
@@ -900,12 +900,12 @@ func TestFakeDeleteImage(t *testing.T) {
 			if !scaleway.IsNotFound(err) {
 				t.Fatalf("GetImage after delete: %v, want not found", err)
 			}
-			apiErr := apiError(t, err, http.StatusNotFound, scaleway.ErrNotFound)
+			apiErr := apiError(t, err, http.StatusNotFound, scaleway.TypeNotFound)
 			if apiErr.Resource != "instance_image" || apiErr.ResourceID != id {
 				t.Errorf("not found names %s %s, want instance_image %s", apiErr.Resource, apiErr.ResourceID, id)
 			}
 			_, err = c.DeleteImage(t.Context(), zone, id)
-			apiError(t, err, http.StatusNotFound, scaleway.ErrNotFound)
+			apiError(t, err, http.StatusNotFound, scaleway.TypeNotFound)
 
 			reqs := srv.Requests()
 			if len(reqs) != 3 || reqs[0].Method != http.MethodDelete || reqs[0].Route != scalewaytest.RouteDeleteImage || len(reqs[0].Body) != 0 {
@@ -935,7 +935,7 @@ func TestFakeErrors(t *testing.T) {
 		key        string // the client's secret key; "" means the sandbox token
 		call       func(t *testing.T, e env) (route scalewaytest.Route, err error)
 		status     int
-		typ        string
+		typ        scaleway.ErrorType
 		resource   string
 		resourceID func(t *testing.T, e env) string
 		details    []scaleway.ErrorDetail
@@ -947,7 +947,7 @@ func TestFakeErrors(t *testing.T) {
 				_, _, err := e.c.GetImage(t.Context(), zone, imageNamed(t, e.srv, zone, "ci-runner").ID)
 				return scalewaytest.RouteGetImage, err
 			},
-			status: 401, typ: scaleway.ErrDeniedAuthentication,
+			status: 401, typ: scaleway.TypeDeniedAuthentication,
 			check: func(t *testing.T, _ env, apiErr *scaleway.Error) {
 				if apiErr.Method != "api_key" || apiErr.Reason != "not_found" {
 					t.Errorf("method/reason = %q/%q, want api_key/not_found", apiErr.Method, apiErr.Reason)
@@ -960,7 +960,7 @@ func TestFakeErrors(t *testing.T) {
 				_, _, err := e.c.ListImages(t.Context(), zone, nil)
 				return scalewaytest.RouteListImages, err
 			},
-			status: 401, typ: scaleway.ErrDeniedAuthentication,
+			status: 401, typ: scaleway.TypeDeniedAuthentication,
 			check: func(t *testing.T, _ env, apiErr *scaleway.Error) {
 				if apiErr.Reason != "invalid_argument" {
 					t.Errorf("reason = %q, want invalid_argument", apiErr.Reason)
@@ -977,7 +977,7 @@ func TestFakeErrors(t *testing.T) {
 				_, _, err := e.c.UpdateImage(t.Context(), zone, id, &scaleway.UpdateImageRequest{Name: ptr("nope")})
 				return scalewaytest.RouteUpdateImage, err
 			},
-			status: 403, typ: scaleway.ErrPermissionsDenied,
+			status: 403, typ: scaleway.TypePermissionsDenied,
 			details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "write"}},
 			check: func(t *testing.T, e env, _ *scaleway.Error) {
 				if got := imageNamed(t, e.srv, zone, "ci-runner").Name; got != "ci-runner" {
@@ -991,7 +991,7 @@ func TestFakeErrors(t *testing.T) {
 			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
 				return scalewaytest.RouteCreateImage, create(t, e, zone, snapshotNamed(t, e.srv, zone, "snap-spare").ID)
 			},
-			status: 403, typ: scaleway.ErrPermissionsDenied,
+			status: 403, typ: scaleway.TypePermissionsDenied,
 			details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "write"}},
 		},
 		{
@@ -1000,7 +1000,7 @@ func TestFakeErrors(t *testing.T) {
 				_, err := e.c.DeleteImage(t.Context(), zone, marketplaceImage(t, e.srv, zone).ID)
 				return scalewaytest.RouteDeleteImage, err
 			},
-			status: 403, typ: scaleway.ErrPermissionsDenied,
+			status: 403, typ: scaleway.TypePermissionsDenied,
 			details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "write"}},
 			check: func(t *testing.T, e env, _ *scaleway.Error) {
 				if got := len(e.srv.Images(zone)); got != 17 {
@@ -1013,7 +1013,7 @@ func TestFakeErrors(t *testing.T) {
 			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
 				return scalewaytest.RouteCreateImage, create(t, e, zone, snapshotNamed(t, e.srv, zone, "snap-spare").ID)
 			},
-			status: 403, typ: scaleway.ErrQuotasExceeded,
+			status: 403, typ: scaleway.TypeQuotasExceeded,
 			details: []scaleway.ErrorDetail{{Resource: "images", Quota: ptr[int64](3), Current: ptr[int64](3)}},
 			check: func(t *testing.T, e env, apiErr *scaleway.Error) {
 				if !strings.Contains(apiErr.Error(), "(3 of 3 used)") {
@@ -1038,7 +1038,7 @@ func TestFakeErrors(t *testing.T) {
 				_, _, err := e.c.GetImage(t.Context(), zone, unknownID)
 				return scalewaytest.RouteGetImage, err
 			},
-			status: 404, typ: scaleway.ErrNotFound, resource: "instance_image", resourceID: func(*testing.T, env) string { return unknownID },
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_image", resourceID: func(*testing.T, env) string { return unknownID },
 		},
 		{
 			name: "404 image of another zone",
@@ -1046,7 +1046,7 @@ func TestFakeErrors(t *testing.T) {
 				_, _, err := e.c.UpdateImage(t.Context(), zone, imageNamed(t, e.srv, "nl-ams-1", "ci-runner").ID, &scaleway.UpdateImageRequest{Public: ptr(true)})
 				return scalewaytest.RouteUpdateImage, err
 			},
-			status: 404, typ: scaleway.ErrNotFound, resource: "instance_image",
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_image",
 			resourceID: func(t *testing.T, e env) string { return imageNamed(t, e.srv, "nl-ams-1", "ci-runner").ID },
 		},
 		{
@@ -1055,21 +1055,21 @@ func TestFakeErrors(t *testing.T) {
 				_, _, err := e.c.SetImage(t.Context(), zone, unknownID, &scaleway.SetImageRequest{Name: "x", Arch: scaleway.ArchX86_64})
 				return scalewaytest.RouteSetImage, err
 			},
-			status: 404, typ: scaleway.ErrNotFound, resource: "instance_image", resourceID: func(*testing.T, env) string { return unknownID },
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_image", resourceID: func(*testing.T, env) string { return unknownID },
 		},
 		{
 			name: "404 unknown root snapshot on create",
 			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
 				return scalewaytest.RouteCreateImage, create(t, e, zone, unknownID)
 			},
-			status: 404, typ: scaleway.ErrNotFound, resource: "instance_snapshot", resourceID: func(*testing.T, env) string { return unknownID },
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_snapshot", resourceID: func(*testing.T, env) string { return unknownID },
 		},
 		{
 			name: "404 snapshot of another zone on create",
 			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
 				return scalewaytest.RouteCreateImage, create(t, e, zone, snapshotNamed(t, e.srv, "pl-waw-1", "snap-web-root").ID)
 			},
-			status: 404, typ: scaleway.ErrNotFound, resource: "instance_snapshot",
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_snapshot",
 			resourceID: func(t *testing.T, e env) string { return snapshotNamed(t, e.srv, "pl-waw-1", "snap-web-root").ID },
 		},
 		{
@@ -1081,7 +1081,7 @@ func TestFakeErrors(t *testing.T) {
 				})
 				return scalewaytest.RouteUpdateImage, err
 			},
-			status: 404, typ: scaleway.ErrNotFound, resource: "instance_snapshot", resourceID: func(*testing.T, env) string { return unknownID },
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_snapshot", resourceID: func(*testing.T, env) string { return unknownID },
 			check: func(t *testing.T, e env, _ *scaleway.Error) {
 				if imageNamed(t, e.srv, zone, "postgres-16").Name != "postgres-16" {
 					t.Error("a failed PATCH changed the image")
@@ -1104,7 +1104,7 @@ func TestFakeErrors(t *testing.T) {
 				_, _, err = e.c.UpdateImage(t.Context(), zone, img.ID, &scaleway.UpdateImageRequest{Name: ptr("renamed")})
 				return scalewaytest.RouteUpdateImage, err
 			},
-			status: 409, typ: scaleway.ErrTransientState, resource: "instance_image",
+			status: 409, typ: scaleway.TypeTransientState, resource: "instance_image",
 			resourceID: func(t *testing.T, e env) string { return imageNamed(t, e.srv, zone, "slow").ID },
 			check: func(t *testing.T, e env, apiErr *scaleway.Error) {
 				if apiErr.CurrentState != "creating" {
@@ -1114,7 +1114,7 @@ func TestFakeErrors(t *testing.T) {
 				if _, err := e.c.DeleteImage(t.Context(), zone, id); err == nil {
 					t.Error("DeleteImage of a creating image succeeded")
 				} else {
-					apiError(t, err, http.StatusConflict, scaleway.ErrTransientState)
+					apiError(t, err, http.StatusConflict, scaleway.TypeTransientState)
 				}
 				e.clock.Advance(time.Minute)
 				img, _, err := e.c.UpdateImage(t.Context(), zone, id, &scaleway.UpdateImageRequest{Name: ptr("renamed")})
@@ -1134,7 +1134,7 @@ func TestFakeErrors(t *testing.T) {
 				_, _, err := e.c.CreateImage(t.Context(), zone, &scaleway.CreateImageRequest{Name: "x", RootVolume: snapshotNamed(t, e.srv, zone, "snap-spare").ID, Arch: scaleway.ArchX86_64})
 				return scalewaytest.RouteCreateImage, err
 			},
-			status: 400, typ: scaleway.ErrInvalidArguments,
+			status: 400, typ: scaleway.TypeInvalidArguments,
 			details: []scaleway.ErrorDetail{{ArgumentName: "project", Reason: "required", HelpMessage: "required key not provided"}},
 			check: func(t *testing.T, _ env, apiErr *scaleway.Error) {
 				if len(scaleway.ValidationErrors(apiErr)) != 0 {
@@ -1149,30 +1149,30 @@ func TestFakeErrors(t *testing.T) {
 			name: "400 scripted",
 			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
 				e.srv.Script(scalewaytest.RouteListImages, scalewaytest.ErrorAnswer(http.StatusBadRequest, scaleway.Error{
-					Type: scaleway.ErrInvalidArguments, Message: "invalid argument(s)",
+					Type: scaleway.TypeInvalidArguments, Message: "invalid argument(s)",
 					Details: []scaleway.ErrorDetail{{ArgumentName: "per_page", Reason: "constraint", HelpMessage: "must be between 1 and 100"}},
 				}))
 				_, _, err := e.c.ListImages(t.Context(), zone, nil)
 				return scalewaytest.RouteListImages, err
 			},
-			status: 400, typ: scaleway.ErrInvalidArguments,
+			status: 400, typ: scaleway.TypeInvalidArguments,
 			details: []scaleway.ErrorDetail{{ArgumentName: "per_page", Reason: "constraint", HelpMessage: "must be between 1 and 100"}},
 		},
 		{
 			name: "legacy quota error reads as quotas_exceeded",
 			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
 				e.srv.Script(scalewaytest.RouteCreateImage, scalewaytest.ErrorAnswer(http.StatusForbidden, scaleway.Error{
-					Type: scaleway.ErrInvalidRequest, Message: "quota exceeded for this resource", Resource: "images",
+					Type: scaleway.TypeInvalidRequest, Message: "quota exceeded for this resource", Resource: "images",
 				}))
 				return scalewaytest.RouteCreateImage, create(t, e, zone, snapshotNamed(t, e.srv, zone, "snap-spare").ID)
 			},
-			status: 403, typ: scaleway.ErrQuotasExceeded, resource: "images",
+			status: 403, typ: scaleway.TypeQuotasExceeded, resource: "images",
 		},
 		{
 			name: "legacy unknown_resource is not found",
 			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
 				e.srv.Script(scalewaytest.RouteGetImage, scalewaytest.ErrorAnswer(http.StatusNotFound, scaleway.Error{
-					Type: scaleway.ErrUnknownResource, Message: `Image "` + unknownID + `" not found`,
+					Type: scaleway.TypeUnknownResource, Message: `Image "` + unknownID + `" not found`,
 				}))
 				_, _, err := e.c.GetImage(t.Context(), zone, unknownID)
 				if !scaleway.IsNotFound(err) {
@@ -1180,7 +1180,7 @@ func TestFakeErrors(t *testing.T) {
 				}
 				return scalewaytest.RouteGetImage, err
 			},
-			status: 404, typ: scaleway.ErrUnknownResource, resource: "image", resourceID: func(*testing.T, env) string { return unknownID },
+			status: 404, typ: scaleway.TypeUnknownResource, resource: "image", resourceID: func(*testing.T, env) string { return unknownID },
 		},
 		{
 			name: "500 is not retried",
@@ -1308,7 +1308,7 @@ func TestFakeRetries(t *testing.T) {
 		opts       []scaleway.Option
 		want       int
 		wantStatus int    // wantAPIError
-		wantType   string // wantAPIError
+		wantType   scaleway.ErrorType // wantAPIError
 		attempts   int    // requests the fake receives, and Response.Attempts on success
 		warm       bool   // make a first call, so the faulty one reuses its connection
 	}{
@@ -1316,7 +1316,7 @@ func TestFakeRetries(t *testing.T) {
 		{name: "GET 502 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.ServerError(502)}, attempts: 2},
 		{name: "GET 504 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.ServerError(504)}, attempts: 2},
 		{name: "GET 429 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, opts: []scaleway.Option{scaleway.WithRetryPolicy(retryAfterPolicy)}, attempts: 2},
-		{name: "GET 429 asking for more than the policy waits is not retried", call: get, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, want: wantAPIError, wantStatus: 429, wantType: scaleway.ErrTooManyRequests, attempts: 1},
+		{name: "GET 429 asking for more than the policy waits is not retried", call: get, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, want: wantAPIError, wantStatus: 429, wantType: scaleway.TypeTooManyRequests, attempts: 1},
 		{name: "list 503 502 504 then ok", call: list, faults: []scalewaytest.Fault{scalewaytest.ServerError(503), scalewaytest.ServerError(502), scalewaytest.ServerError(504)}, attempts: 4},
 		{name: "PATCH 503 then ok", call: patch, faults: []scalewaytest.Fault{scalewaytest.ServerError(503)}, attempts: 2},
 		{name: "PUT 429 then ok", call: put, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, opts: []scaleway.Option{scaleway.WithRetryPolicy(retryAfterPolicy)}, attempts: 2},
@@ -1340,7 +1340,7 @@ func TestFakeRetries(t *testing.T) {
 		{
 			name: "gives up on the last fault's error", call: list,
 			faults: []scalewaytest.Fault{scalewaytest.ServerError(503), scalewaytest.ServerError(502), scalewaytest.ServerError(504), scalewaytest.TooManyRequests(time.Second)},
-			want:   wantAPIError, wantStatus: 429, wantType: scaleway.ErrTooManyRequests, attempts: 4,
+			want:   wantAPIError, wantStatus: 429, wantType: scaleway.TypeTooManyRequests, attempts: 4,
 		},
 		{
 			name: "dropped more often than retries", call: get,
@@ -1352,12 +1352,12 @@ func TestFakeRetries(t *testing.T) {
 			faults: []scalewaytest.Fault{scalewaytest.ServerError(503)}, want: wantAPIError, wantStatus: 503, wantType: "server_error", attempts: 1,
 		},
 		{name: "500 is not retried", call: get, faults: []scalewaytest.Fault{scalewaytest.ServerError(500)}, want: wantAPIError, wantStatus: 500, wantType: "server_error", attempts: 1},
-		{name: "409 is not retried", call: patch, faults: []scalewaytest.Fault{scalewaytest.ErrorAnswer(409, scaleway.Error{Type: scaleway.ErrTransientState, Resource: "instance_image"})}, want: wantAPIError, wantStatus: 409, wantType: scaleway.ErrTransientState, attempts: 1},
-		{name: "malformed JSON is not retried", call: get, faults: []scalewaytest.Fault{scalewaytest.MalformedJSON()}, want: wantAPIError, wantStatus: 200, wantType: scaleway.ErrUnknown, attempts: 1},
-		{name: "malformed JSON list", call: list, faults: []scalewaytest.Fault{scalewaytest.MalformedJSON()}, want: wantAPIError, wantStatus: 200, wantType: scaleway.ErrUnknown, attempts: 1},
+		{name: "409 is not retried", call: patch, faults: []scalewaytest.Fault{scalewaytest.ErrorAnswer(409, scaleway.Error{Type: scaleway.TypeTransientState, Resource: "instance_image"})}, want: wantAPIError, wantStatus: 409, wantType: scaleway.TypeTransientState, attempts: 1},
+		{name: "malformed JSON is not retried", call: get, faults: []scalewaytest.Fault{scalewaytest.MalformedJSON()}, want: wantAPIError, wantStatus: 200, wantType: scaleway.TypeUnknown, attempts: 1},
+		{name: "malformed JSON list", call: list, faults: []scalewaytest.Fault{scalewaytest.MalformedJSON()}, want: wantAPIError, wantStatus: 200, wantType: scaleway.TypeUnknown, attempts: 1},
 		{name: "POST 503 is not retried", call: post, faults: []scalewaytest.Fault{scalewaytest.ServerError(503)}, want: wantAPIError, wantStatus: 503, wantType: "server_error", attempts: 1},
 		{name: "POST 502 is not retried", call: post, faults: []scalewaytest.Fault{scalewaytest.ServerError(502)}, want: wantAPIError, wantStatus: 502, wantType: "server_error", attempts: 1},
-		{name: "POST 429 is not retried", call: post, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, want: wantAPIError, wantStatus: 429, wantType: scaleway.ErrTooManyRequests, attempts: 1},
+		{name: "POST 429 is not retried", call: post, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}, want: wantAPIError, wantStatus: 429, wantType: scaleway.TypeTooManyRequests, attempts: 1},
 		{name: "POST dropped connection is not retried", call: post, faults: []scalewaytest.Fault{scalewaytest.DroppedConnection()}, want: wantTransport, attempts: 1},
 		{name: "POST dropped on a reused connection is not retried", call: post, warm: true, faults: []scalewaytest.Fault{scalewaytest.DroppedConnection()}, want: wantTransport, attempts: 1},
 		{name: "POST 503 on a reused connection is not retried", call: post, warm: true, faults: []scalewaytest.Fault{scalewaytest.ServerError(503)}, want: wantAPIError, wantStatus: 503, wantType: "server_error", attempts: 1},
@@ -1367,7 +1367,7 @@ func TestFakeRetries(t *testing.T) {
 			faults: []scalewaytest.Fault{scalewaytest.Delay(time.Minute)}, opts: []scaleway.Option{scaleway.WithRequestTimeout(250 * time.Millisecond)},
 			want: wantTransport, attempts: 1,
 		},
-		{name: "POST malformed JSON", call: post, faults: []scalewaytest.Fault{scalewaytest.MalformedJSON()}, want: wantAPIError, wantStatus: 200, wantType: scaleway.ErrUnknown, attempts: 1},
+		{name: "POST malformed JSON", call: post, faults: []scalewaytest.Fault{scalewaytest.MalformedJSON()}, want: wantAPIError, wantStatus: 200, wantType: scaleway.TypeUnknown, attempts: 1},
 		{name: "POST delayed within the timeout", call: post, faults: []scalewaytest.Fault{scalewaytest.Delay(10 * time.Millisecond)}, attempts: 1},
 	}
 	for _, tt := range tests {
@@ -1412,10 +1412,10 @@ func TestFakeRetries(t *testing.T) {
 				checkResponse(t, resp, wantStatus, tt.attempts)
 			case wantAPIError:
 				apiErr := apiError(t, err, tt.wantStatus, tt.wantType)
-				if tt.wantType == scaleway.ErrUnknown && !strings.Contains(apiErr.Message, "JSON") {
+				if tt.wantType == scaleway.TypeUnknown && !strings.Contains(apiErr.Message, "JSON") {
 					t.Errorf("message %q does not mention JSON", apiErr.Message)
 				}
-				if tt.wantType == scaleway.ErrTooManyRequests && apiErr.RetryAfter != time.Second {
+				if tt.wantType == scaleway.TypeTooManyRequests && apiErr.RetryAfter != time.Second {
 					t.Errorf("RetryAfter = %s, want the fake's 1s", apiErr.RetryAfter)
 				}
 			case wantTransport:
@@ -1449,7 +1449,7 @@ func TestFakeRetryAfterOverTheCapFailsAtOnce(t *testing.T) {
 	defer cancel()
 
 	_, _, err := c.ListImages(ctx, zone, nil)
-	apiErr := apiError(t, err, http.StatusTooManyRequests, scaleway.ErrTooManyRequests)
+	apiErr := apiError(t, err, http.StatusTooManyRequests, scaleway.TypeTooManyRequests)
 	if apiErr.RetryAfter != 10*time.Second || !strings.Contains(err.Error(), "retry after 10s") {
 		t.Errorf("RetryAfter = %s, message %q; want 10s, named", apiErr.RetryAfter, err)
 	}
@@ -1492,7 +1492,7 @@ func TestFakeDeadlineShorterThanRetryAfter(t *testing.T) {
 			if ctxErr := ctx.Err(); ctxErr != nil {
 				t.Fatalf("the call returned only once its context was done (%v); it should give up at once", ctxErr)
 			}
-			apiErr := apiError(t, err, http.StatusTooManyRequests, scaleway.ErrTooManyRequests)
+			apiErr := apiError(t, err, http.StatusTooManyRequests, scaleway.TypeTooManyRequests)
 			if apiErr.RetryAfter != 30*time.Second {
 				t.Errorf("RetryAfter = %s, want 30s", apiErr.RetryAfter)
 			}
@@ -1685,12 +1685,12 @@ func TestFakeListAllImages(t *testing.T) {
 		srv := startFake(t, scalewaytest.Options{ExtraImages: 1000})
 		c := newClient(t, srv, scaleway.WithRetryPolicy(scaleway.NoRetries))
 		// Page 1 passes; one of pages 2..12 gets the 403.
-		srv.Script(scalewaytest.RouteListImages, scalewaytest.Delay(0), scalewaytest.ErrorAnswer(http.StatusForbidden, scaleway.Error{Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions"}))
+		srv.Script(scalewaytest.RouteListImages, scalewaytest.Delay(0), scalewaytest.ErrorAnswer(http.StatusForbidden, scaleway.Error{Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions"}))
 		all, err := c.ListAllImages(t.Context(), zone, &scaleway.ListImagesRequest{PerPage: ptr[uint32](10)}, 0)
 		if all != nil {
 			t.Errorf("got %d images despite a failing page", len(all.Items))
 		}
-		apiError(t, err, http.StatusForbidden, scaleway.ErrPermissionsDenied)
+		apiError(t, err, http.StatusForbidden, scaleway.TypePermissionsDenied)
 	})
 }
 
@@ -1727,7 +1727,7 @@ func TestFakeListImagesInZones(t *testing.T) {
 			if tt.faults > 0 {
 				opts = append(opts, scaleway.WithRetryPolicy(scaleway.NoRetries))
 				for range tt.faults {
-					srv.Script(scalewaytest.RouteListImages, scalewaytest.ErrorAnswer(http.StatusForbidden, scaleway.Error{Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions"}))
+					srv.Script(scalewaytest.RouteListImages, scalewaytest.ErrorAnswer(http.StatusForbidden, scaleway.Error{Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions"}))
 				}
 			}
 			c := newClient(t, srv, opts...)
@@ -1745,7 +1745,7 @@ func TestFakeListImagesInZones(t *testing.T) {
 			}
 			failed := map[scaleway.Zone]bool{}
 			for _, f := range got.Failures {
-				apiError(t, f.Err, http.StatusForbidden, scaleway.ErrPermissionsDenied)
+				apiError(t, f.Err, http.StatusForbidden, scaleway.TypePermissionsDenied)
 				failed[f.Zone] = true
 			}
 			// The merged list is each zone's list, in the caller's zone
@@ -1878,7 +1878,7 @@ func TestFakeSecretKeyPerRequest(t *testing.T) {
 		srv.ResetRequests()
 		_, _, err := c.GetImage(tt.ctx(t.Context()), zone, id)
 		if tt.wantErr {
-			apiError(t, err, http.StatusUnauthorized, scaleway.ErrDeniedAuthentication)
+			apiError(t, err, http.StatusUnauthorized, scaleway.TypeDeniedAuthentication)
 		} else if err != nil {
 			t.Errorf("%s: %v", tt.name, err)
 		}

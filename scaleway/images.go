@@ -128,7 +128,7 @@ func (c *Client) list(ctx context.Context, what string, zone Zone, path string, 
 	}
 	if n, most := page.items(), r.pageSize(); n > most {
 		return 0, resp, fmt.Errorf("listing %s in %s: %w", what, zone, &Error{
-			Type: ErrUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
+			Type: TypeUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
 			Message: fmt.Sprintf("a page of %d %s where at most %d were asked for, which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it", n, what, most),
 		})
 	}
@@ -154,7 +154,7 @@ func totalCount(resp *Response) (uint32, error) {
 	total, err := strconv.ParseUint(raw, 10, 64)
 	if err != nil || total > maxTotalCount {
 		return 0, &Error{
-			Type: ErrUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
+			Type: TypeUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
 			Message: fmt.Sprintf("an invalid X-Total-Count header %q (not a whole number from 0 to %d), which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it, not at a broken proxy", shorten.To(raw, 64), maxTotalCount),
 		}
 	}
@@ -265,5 +265,5 @@ func (c *Client) doImage(ctx context.Context, req *request, action string) (*Ima
 
 // missing is the error of a 2xx answer that lacks what it should hold.
 func missing(resp *Response, what string) *Error {
-	return &Error{Type: ErrUnknown, Message: "an answer without " + what, StatusCode: resp.StatusCode, RequestID: resp.RequestID}
+	return &Error{Type: TypeUnknown, Message: "an answer without " + what, StatusCode: resp.StatusCode, RequestID: resp.RequestID}
 }

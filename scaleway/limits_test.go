@@ -319,7 +319,7 @@ func TestInvalidTotalCount(t *testing.T) {
 					}
 					continue
 				}
-				checkErrKind(t, err, ErrUnknown)
+				checkErrKind(t, err, TypeUnknown)
 				if err != nil && !strings.Contains(err.Error(), "invalid X-Total-Count header "+strconv.Quote(tt.header)) {
 					t.Errorf("%s: message %q does not name the header and its value", name, err)
 				}

@@ -267,7 +267,7 @@ func TestListAllImagesFailsOnAPageError(t *testing.T) {
 	}))
 	n := uint32(100)
 	_, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &n}, 0)
-	checkErrKind(t, err, ErrPermissionsDenied)
+	checkErrKind(t, err, TypePermissionsDenied)
 }
 
 func TestListImagesInZones(t *testing.T) {

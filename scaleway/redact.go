@@ -88,7 +88,8 @@ func (r redactor) header(h http.Header) http.Header {
 // apiError cleans every text of e, which was decoded from an upstream
 // body, and keeps at most maxErrorEntries details and fields.
 func (r redactor) apiError(e *Error) {
-	r.fields(&e.Type, &e.Message, &e.Resource, &e.ResourceID, &e.CurrentState,
+	e.Type = ErrorType(r.text(string(e.Type), maxUpstreamText))
+	r.fields(&e.Message, &e.Resource, &e.ResourceID, &e.CurrentState,
 		&e.Precondition, &e.HelpMessage, &e.Method, &e.Reason, &e.ExpiredSince)
 	e.Details = e.Details[:min(len(e.Details), maxErrorEntries)]
 	for i := range e.Details {

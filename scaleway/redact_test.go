@@ -248,7 +248,7 @@ func TestStatusLineIsCleaned(t *testing.T) {
 	t.Parallel()
 	resp := &http.Response{StatusCode: http.StatusInternalServerError, Status: "500 Oops\x1b[31m\u202e \u200bfail\r", Header: http.Header{"Content-Type": {"text/html"}}}
 	e := decodeError(resp, []byte("<html>"), newRedactor(testKey))
-	if e.Type != ErrUnknown || e.Message != "500 Oops[31m fail" {
+	if e.Type != TypeUnknown || e.Message != "500 Oops[31m fail" {
 		t.Errorf("type %q, message %q; want unknown and %q", e.Type, e.Message, "500 Oops[31m fail")
 	}
 }

@@ -111,8 +111,8 @@ func checkRedirectRefused(t *testing.T, status int, target, key string, m method
 	}
 	err = m.call(ctx, c)
 	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.Type != ErrRedirect || apiErr.StatusCode != status {
-		t.Fatalf("err = %v, want an *Error of type %s with status %d", err, ErrRedirect, status)
+	if !errors.As(err, &apiErr) || apiErr.Type != TypeRedirect || apiErr.StatusCode != status {
+		t.Fatalf("err = %v, want an *Error of type %s with status %d", err, TypeRedirect, status)
 	}
 	msg := err.Error()
 	for _, want := range []string{wantTarget, "never redirects", "SCW_API_URL"} {
@@ -136,7 +136,7 @@ func TestRedirectWithoutLocation(t *testing.T) {
 	var hits atomic.Int32
 	c := newTestClient(t, scripted(&hits, func(w http.ResponseWriter) { w.WriteHeader(http.StatusFound) }))
 	_, _, err := c.GetImage(t.Context(), "fr-par-1", testImage)
-	checkErrKind(t, err, ErrRedirect)
+	checkErrKind(t, err, TypeRedirect)
 	if err != nil && !strings.Contains(err.Error(), "without a usable Location") {
 		t.Errorf("err = %v", err)
 	}
@@ -159,7 +159,7 @@ func TestWithHTTPClientLeavesTheCallersClientAlone(t *testing.T) {
 		w.WriteHeader(http.StatusTemporaryRedirect)
 	}), WithHTTPClient(callers))
 	_, _, err := c.GetImage(t.Context(), "fr-par-1", testImage)
-	checkErrKind(t, err, ErrRedirect)
+	checkErrKind(t, err, TypeRedirect)
 	if followed.Load() || hits.Load() != 1 {
 		t.Errorf("the caller's CheckRedirect ran (%v), %d requests; want neither, and 1", followed.Load(), hits.Load())
 	}

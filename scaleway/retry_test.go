@@ -54,10 +54,10 @@ func TestRetryHint(t *testing.T) {
 		err  *Error
 		want string
 	}{
-		{&Error{Type: ErrUnknown, StatusCode: 503}, "Scaleway answered Service Unavailable; this is usually temporary, try again shortly. (HTTP 503)"},
-		{&Error{Type: ErrUnknown, StatusCode: 503, RetryAfter: time.Hour}, "Scaleway answered Service Unavailable; Scaleway asked to wait 1h0m0s before trying again. (HTTP 503)"},
+		{&Error{Type: TypeUnknown, StatusCode: 503}, "Scaleway answered Service Unavailable; this is usually temporary, try again shortly. (HTTP 503)"},
+		{&Error{Type: TypeUnknown, StatusCode: 503, RetryAfter: time.Hour}, "Scaleway answered Service Unavailable; Scaleway asked to wait 1h0m0s before trying again. (HTTP 503)"},
 		{&Error{Type: "teapot", Message: "short", StatusCode: 418}, "Scaleway answered teapot: short. (HTTP 418)"},
-		{&Error{Type: ErrTooManyRequests, StatusCode: 429, RetryAfter: 90 * time.Second}, "Scaleway is rate limiting requests: retry after 1m30s. (HTTP 429)"},
+		{&Error{Type: TypeTooManyRequests, StatusCode: 429, RetryAfter: 90 * time.Second}, "Scaleway is rate limiting requests: retry after 1m30s. (HTTP 429)"},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {

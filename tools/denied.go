@@ -35,7 +35,7 @@ func (e *notOwnedError) Unwrap() error { return e.denied }
 // such an answer, after it (nil if it cannot be read).
 func (d *Deps) explainDenied(err error, action string, image func() *scaleway.Image) error {
 	var denied *scaleway.Error
-	if !errors.As(err, &denied) || denied.Type != scaleway.ErrPermissionsDenied {
+	if !errors.As(err, &denied) || denied.Type != scaleway.TypePermissionsDenied {
 		return err
 	}
 	img := image()

@@ -136,7 +136,7 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 			if strings.Contains(msg, "internal error") {
 				t.Fatalf("%s %s: the handler panicked: %s", tool, args, msg)
 			}
-			if strings.Contains(msg, "Scaleway error "+scaleway.ErrInvalidArguments) {
+			if strings.Contains(msg, "Scaleway error "+string(scaleway.TypeInvalidArguments)) {
 				t.Fatalf("%s %s: the API had to refuse arguments we let through: %s", tool, args, msg)
 			}
 			if msg == "" || len(msg) > 16<<10 {

@@ -131,7 +131,7 @@ func (f *Fake) serveMethodNotAllowed(methods []string) http.Handler {
 func (f *Fake) serveUnknownPath() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if _, ok := f.receive(w, r, ""); ok {
-			writeError(w, &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.ErrNotFound, Message: "no route for " + r.Method + " " + r.URL.Path})
+			writeError(w, &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.TypeNotFound, Message: "no route for " + r.Method + " " + r.URL.Path})
 		}
 	})
 }
