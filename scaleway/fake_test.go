@@ -1307,10 +1307,10 @@ func TestFakeRetries(t *testing.T) {
 		faults     []scalewaytest.Fault
 		opts       []scaleway.Option
 		want       int
-		wantStatus int    // wantAPIError
+		wantStatus int                // wantAPIError
 		wantType   scaleway.ErrorType // wantAPIError
-		attempts   int    // requests the fake receives, and Response.Attempts on success
-		warm       bool   // make a first call, so the faulty one reuses its connection
+		attempts   int                // requests the fake receives, and Response.Attempts on success
+		warm       bool               // make a first call, so the faulty one reuses its connection
 	}{
 		{name: "GET 503 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.ServerError(503)}, attempts: 2},
 		{name: "GET 502 then ok", call: get, faults: []scalewaytest.Fault{scalewaytest.ServerError(502)}, attempts: 2},
