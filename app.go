@@ -68,6 +68,7 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 	clientOpts := []scaleway.Option{
 		scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey),
 		scaleway.WithMaxInFlight(opts.maxUpstream), scaleway.WithRedactedSecrets(opts.httpToken, opts.restToken),
+		scaleway.WithVersion(version),
 	}
 	project, org := cfg.ProjectID, cfg.OrganizationID
 	if opts.sandbox {

@@ -15,5 +15,6 @@ func (a *app) restHandler() http.Handler {
 		DefaultProject:      a.deps.DefaultProject,
 		DefaultOrganization: a.deps.DefaultOrg,
 		Logger:              a.logger.With().Str("listener", "rest").Logger(),
+		Version:             version,
 	})
 }

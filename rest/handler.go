@@ -10,6 +10,7 @@
 package rest
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 
@@ -31,6 +32,9 @@ type Options struct {
 	DefaultOrganization string
 	// Logger gets one line per request; it never sees a secret.
 	Logger zerolog.Logger
+	// Version is the program's, which the OpenAPI document states; "dev"
+	// when empty.
+	Version string
 }
 
 // The adapter's paths: Scaleway's, below /v1.
@@ -66,7 +70,7 @@ func NewHandler(opts Options) http.Handler {
 		{http.MethodGet, imagePattern, false, s.getImage},
 		{http.MethodPatch, imagePattern, true, s.updateImage},
 		{http.MethodDelete, imagePattern, true, s.deleteImage},
-		{http.MethodGet, openAPIPath, false, serveOpenAPI},
+		{http.MethodGet, openAPIPath, false, serveOpenAPI(encodeOpenAPI(cmp.Or(opts.Version, devVersion)))},
 		{http.MethodGet, healthPath, false, serveHealth},
 	}
 	mux := http.NewServeMux()

@@ -101,6 +101,20 @@ func TestOpenAPIServed(t *testing.T) {
 	}
 }
 
+// TestOpenAPIStatesTheVersion: the document states the version the
+// program passes in, and "dev" without one.
+func TestOpenAPIStatesTheVersion(t *testing.T) {
+	t.Parallel()
+	for version, want := range map[string]string{"": "dev", "v1.2.3": "v1.2.3"} {
+		f := newFixture(t, fixtureOptions{rest: rest.Options{Version: version}})
+		var doc struct{ Info struct{ Version string } }
+		f.do(t, http.MethodGet, "/v1/openapi.json", "").decode(t, &doc)
+		if doc.Info.Version != want {
+			t.Errorf("Version %q: the document states %q; want %q", version, doc.Info.Version, want)
+		}
+	}
+}
+
 // TestOpenAPIZonesMatchClient guards the document against drifting from
 // the client's zones and bounds.
 func TestOpenAPIZonesMatchClient(t *testing.T) {

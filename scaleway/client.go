@@ -19,10 +19,6 @@ import (
 // DefaultAPIURL is the Scaleway API's base URL.
 const DefaultAPIURL = "https://api.scaleway.com"
 
-// Version is the product version put in the User-Agent; main sets it from
-// the build's ldflags.
-var Version = "dev"
-
 // maxResponseBytes bounds how much of an answer is read, so a broken proxy
 // or a hostile upstream cannot make the client buffer without limit. A
 // page of 100 images is about 100 KiB; one of 100 images at every bound
@@ -37,7 +33,9 @@ type Client struct {
 	baseURL         *url.URL
 	secretKey       string
 	redactedSecrets []string
-	userAgent       string
+	version         string   // the product version in the User-Agent
+	userAgentTokens []string // more product tokens after it
+	userAgent       string   // made of both once the options are applied
 	httpClient      *http.Client
 	retry           RetryPolicy
 	requestTimeout  time.Duration
@@ -196,10 +194,23 @@ func WithMaxListBytes(n int) Option {
 	}
 }
 
+// WithVersion sets the product version the User-Agent names
+// (scaleway-images-mcp/<version>); it is "dev" unless the program says
+// otherwise, as its release build does.
+func WithVersion(version string) Option {
+	return func(c *Client) error {
+		if version == "" {
+			return errors.New("the version is empty; leave WithVersion out for \"dev\"")
+		}
+		c.version = version
+		return nil
+	}
+}
+
 // WithUserAgentSuffix appends a product token to the User-Agent.
 func WithUserAgentSuffix(token string) Option {
 	return func(c *Client) error {
-		c.userAgent += " " + token
+		c.userAgentTokens = append(c.userAgentTokens, token)
 		return nil
 	}
 }
@@ -212,7 +223,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultAPIURL)
 	c := &Client{
 		baseURL:        base,
-		userAgent:      fmt.Sprintf("scaleway-images-mcp/%s (%s; %s; %s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH),
+		version:        "dev",
 		httpClient:     &http.Client{Transport: newTransport(), CheckRedirect: refuseRedirect},
 		retry:          DefaultRetryPolicy,
 		requestTimeout: 30 * time.Second,
@@ -226,6 +237,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("configuring scaleway client: %w", err)
 		}
 	}
+	c.userAgent = strings.Join(append([]string{fmt.Sprintf("scaleway-images-mcp/%s (%s; %s; %s)", c.version, runtime.Version(), runtime.GOOS, runtime.GOARCH)}, c.userAgentTokens...), " ")
 	return c, nil
 }
 

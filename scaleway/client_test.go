@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -91,6 +92,38 @@ func TestRequestHeaders(t *testing.T) {
 	}
 	if want := "/instance/v1/zones/fr-par-1/images/" + testImage; got[2].URL.Path != want || got[2].Method != http.MethodDelete {
 		t.Errorf("DELETE went to %s %s", got[2].Method, got[2].URL.Path)
+	}
+}
+
+// TestUserAgentNamesTheVersion: the User-Agent names the version the
+// program passes in, "dev" when none, and then the suffixes in order,
+// whatever the order of the options.
+func TestUserAgentNamesTheVersion(t *testing.T) {
+	t.Parallel()
+	platform := " (" + runtime.Version() + "; " + runtime.GOOS + "; " + runtime.GOARCH + ")"
+	tests := []struct {
+		name string
+		opts []Option
+		want string
+	}{
+		{"no version", nil, "scaleway-images-mcp/dev" + platform},
+		{"a version", []Option{WithVersion("v1.2.3")}, "scaleway-images-mcp/v1.2.3" + platform},
+		{"suffixes before the version", []Option{WithUserAgentSuffix("a/1"), WithVersion("v1.2.3"), WithUserAgentSuffix("b/2")}, "scaleway-images-mcp/v1.2.3" + platform + " a/1 b/2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, err := NewClient(tt.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := c.UserAgent(); got != tt.want {
+				t.Errorf("UserAgent() = %q; want %q", got, tt.want)
+			}
+		})
+	}
+	if _, err := NewClient(WithVersion("")); err == nil {
+		t.Error("WithVersion(\"\") was accepted")
 	}
 }
 

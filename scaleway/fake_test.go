@@ -1824,7 +1824,7 @@ func TestFakeRequestHeaders(t *testing.T) {
 	}
 
 	ua := c.UserAgent()
-	if !strings.HasPrefix(ua, "scaleway-images-mcp/"+scaleway.Version+" (go") || !strings.HasSuffix(ua, ") fake-test/1.0") {
+	if !strings.HasPrefix(ua, "scaleway-images-mcp/dev (go") || !strings.HasSuffix(ua, ") fake-test/1.0") {
 		t.Errorf("UserAgent() = %q", ua)
 	}
 	reqs := srv.Requests()
