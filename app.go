@@ -80,16 +80,15 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		)
 		project, org = scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID
 	}
+	clientOpts = append(clientOpts, scaleway.WithDefaultProject(project), scaleway.WithDefaultOrganization(org))
 	if a.client, err = scaleway.NewClient(clientOpts...); err != nil {
 		return nil, err
 	}
 	a.deps = &tools.Deps{
-		Stopping:       a.stopping,
-		Client:         a.client,
-		DefaultZone:    cfg.Zone,
-		DefaultProject: project,
-		DefaultOrg:     org,
-		Logger:         logger,
+		Stopping:    a.stopping,
+		Client:      a.client,
+		DefaultZone: cfg.Zone,
+		Logger:      logger,
 	}
 	return a, nil
 }

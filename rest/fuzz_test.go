@@ -75,11 +75,12 @@ func FuzzRequest(f *testing.F) {
 		scaleway.WithSecretKey(scalewaytest.SandboxToken),
 		scaleway.WithRetryPolicy(scaleway.NoRetries),
 		scaleway.WithHTTPClient(&http.Client{Transport: fake.Transport()}),
+		scaleway.WithDefaultProject(scalewaytest.DefaultProjectID),
 	)
 	if err != nil {
 		f.Fatal(err)
 	}
-	handler := rest.NewHandler(rest.Options{Client: client, DefaultProject: scalewaytest.DefaultProjectID, Logger: zerolog.Nop()})
+	handler := rest.NewHandler(rest.Options{Client: client, Logger: zerolog.Nop()})
 
 	f.Fuzz(func(t *testing.T, methodIndex uint8, target string, body []byte) {
 		method := fuzzMethods[int(methodIndex)%len(fuzzMethods)]

@@ -22,14 +22,11 @@ import (
 // Options configures NewHandler.
 type Options struct {
 	// Client makes every upstream call. Its secret key is used unless a
-	// request carries its own X-Auth-Token.
+	// request carries its own X-Auth-Token, and its default project, else
+	// default organization, owns images created without either.
 	Client *scaleway.Client
 	// ReadOnly refuses every write with 403 before anything is sent.
 	ReadOnly bool
-	// DefaultProject, else DefaultOrganization, owns images created
-	// without a project or an organization, as in the Scaleway SDKs.
-	DefaultProject      string
-	DefaultOrganization string
 	// Logger gets one line per request; it never sees a secret.
 	Logger zerolog.Logger
 	// Version is the program's, which the OpenAPI document states; "dev"

@@ -33,16 +33,20 @@ type Client struct {
 	baseURL         *url.URL
 	secretKey       string
 	redactedSecrets []string
-	version         string   // the product version in the User-Agent
-	userAgentTokens []string // more product tokens after it
-	userAgent       string   // made of both once the options are applied
-	httpClient      *http.Client
-	retry           RetryPolicy
-	requestTimeout  time.Duration
-	listWorkers     int
-	inFlight        chan struct{} // one token per request in flight
-	maxPages        int
-	maxListBytes    int
+	// defaultProject, else defaultOrganization, owns an image created
+	// without an owner (CreateImage).
+	defaultProject      string
+	defaultOrganization string
+	version             string   // the product version in the User-Agent
+	userAgentTokens     []string // more product tokens after it
+	userAgent           string   // made of both once the options are applied
+	httpClient          *http.Client
+	retry               RetryPolicy
+	requestTimeout      time.Duration
+	listWorkers         int
+	inFlight            chan struct{} // one token per request in flight
+	maxPages            int
+	maxListBytes        int
 }
 
 // Option configures a Client.
@@ -64,6 +68,26 @@ func WithBaseURL(raw string) Option {
 func WithSecretKey(key string) Option {
 	return func(c *Client) error {
 		c.secretKey = key
+		return nil
+	}
+}
+
+// WithDefaultProject makes the project the owner of the images created
+// with neither a project nor an organization, as the Scaleway SDKs' default
+// project does. It is checked as the request's own project would be.
+func WithDefaultProject(id string) Option {
+	return func(c *Client) error {
+		c.defaultProject = id
+		return nil
+	}
+}
+
+// WithDefaultOrganization makes the organization the owner of the images
+// created with neither a project nor an organization, when there is no
+// default project.
+func WithDefaultOrganization(id string) Option {
+	return func(c *Client) error {
+		c.defaultOrganization = id
 		return nil
 	}
 }
@@ -266,6 +290,13 @@ func (c *Client) BaseURL() string { return c.baseURL.String() }
 // UserAgent returns the User-Agent the client sends.
 func (c *Client) UserAgent() string { return c.userAgent }
 
+// DefaultProject returns the project set by WithDefaultProject, "" if none.
+func (c *Client) DefaultProject() string { return c.defaultProject }
+
+// DefaultOrganization returns the organization set by
+// WithDefaultOrganization, "" if none.
+func (c *Client) DefaultOrganization() string { return c.defaultOrganization }
+
 type secretKeyContextKey struct{}
 
 // ContextWithSecretKey makes the client send key instead of its configured
@@ -273,6 +304,16 @@ type secretKeyContextKey struct{}
 // let each request carry its own credentials.
 func ContextWithSecretKey(ctx context.Context, key string) context.Context {
 	return context.WithValue(ctx, secretKeyContextKey{}, key)
+}
+
+// CallerContext is r's context, carrying the caller's own X-Auth-Token
+// when r has one (see ContextWithSecretKey): a server that calls the API
+// for its callers then uses each one's key for their calls.
+func CallerContext(r *http.Request) context.Context {
+	if key := r.Header.Get("X-Auth-Token"); key != "" {
+		return ContextWithSecretKey(r.Context(), key)
+	}
+	return r.Context()
 }
 
 // ErrNoSecretKey is returned by calls made without any secret key.

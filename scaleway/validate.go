@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -78,6 +79,39 @@ func ValidationErrors(err error) []*ValidationError {
 	return out
 }
 
+// checkRan, when set, is told the name of each check as it runs. Only
+// the test that counts that no call checks an input twice sets it
+// (export_test.go); it is atomic because calls run concurrently.
+var checkRan atomic.Pointer[func(check string)]
+
+// ran reports a check to checkRan.
+func ran(check string) {
+	if f := checkRan.Load(); f != nil {
+		(*f)(check)
+	}
+}
+
+// CheckPath reports every problem of the zone and id that name one image
+// or snapshot in a path; idField is the id's name in the API's path
+// template. The client checks its own calls: an adapter needs CheckPath
+// only to name these problems together with its own when it refuses a
+// request without calling the client (a body it cannot decode, say).
+func CheckPath(zone Zone, idField, id string) error {
+	return errors.Join(CheckZone(zone), ValidateUUID(idField, id))
+}
+
+// CheckZone is ParseZone for a zone already typed. As for CheckPath, the
+// client checks its own calls' zones.
+func CheckZone(zone Zone) error {
+	_, err := ParseZone(string(zone))
+	return err
+}
+
+// checkList reports every problem of a list call's zone and filters.
+func checkList(zone Zone, r listRequest) error {
+	return errors.Join(CheckZone(zone), r.Validate())
+}
+
 // uuidPattern is the textual form Scaleway uses for every id: lower or upper
 // case hexadecimal in 8-4-4-4-12 groups.
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
@@ -91,6 +125,7 @@ func IsUUID(s string) bool { return uuidPattern.MatchString(s) }
 // ValidateUUID returns a *ValidationError naming field when value is not a
 // well-formed UUID.
 func ValidateUUID(field, value string) error {
+	ran("uuid " + field)
 	if value == "" {
 		return &ValidationError{Field: field, Kind: KindRequired, Reason: "is required (a UUID such as 11111111-2222-3333-4444-555555555555)"}
 	}
@@ -224,6 +259,7 @@ func checkExtraVolumes[V snapshotRef](volumes map[string]V) error {
 
 // Validate checks the filters and page before anything is sent.
 func (r *ListImagesRequest) Validate() error {
+	ran("ListImagesRequest")
 	if r == nil {
 		return nil
 	}
@@ -259,6 +295,7 @@ func checkPage(pageField string, page *int32, sizeField string, size *uint32) er
 
 // Validate checks the filters and page before anything is sent.
 func (r *ListSnapshotsRequest) Validate() error {
+	ran("ListSnapshotsRequest")
 	if r == nil {
 		return nil
 	}
@@ -279,6 +316,7 @@ func (r *ListSnapshotsRequest) Validate() error {
 
 // Validate checks the filters and page before anything is sent.
 func (r *ListBlockSnapshotsRequest) Validate() error {
+	ran("ListBlockSnapshotsRequest")
 	if r == nil {
 		return nil
 	}
@@ -301,6 +339,7 @@ func (r *ListBlockSnapshotsRequest) Validate() error {
 // Validate checks a create body: root_volume and arch are required, every
 // id is a UUID, extra volume keys are positions.
 func (r *CreateImageRequest) Validate() error {
+	ran("CreateImageRequest")
 	var errs []error
 	errs = append(errs, checkName("name", r.Name, false))
 	errs = append(errs, ValidateUUID("root_volume", r.RootVolume))
@@ -319,6 +358,7 @@ func (r *CreateImageRequest) Validate() error {
 // Validate checks a PUT body. Its zone and id are the path's: SetImage
 // checks them against it (matchPath).
 func (r *SetImageRequest) Validate() error {
+	ran("SetImageRequest")
 	var errs []error
 	errs = append(errs, checkName("name", r.Name, true))
 	if _, err := ParseArch("arch", string(r.Arch)); err != nil {
@@ -362,6 +402,7 @@ func (r *SetImageRequest) matchPath(zone Zone, id string) error {
 
 // Validate checks a PATCH body.
 func (r *UpdateImageRequest) Validate() error {
+	ran("UpdateImageRequest")
 	var errs []error
 	if r.Name != nil {
 		errs = append(errs, checkName("name", *r.Name, true))

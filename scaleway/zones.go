@@ -32,6 +32,7 @@ func ZoneNames() []string {
 // ParseZone checks that s is one of the Instance zones. A zone that is not in
 // the list never reaches a URL, which rules out path injection through it.
 func ParseZone(s string) (Zone, error) {
+	ran("zone " + s)
 	for _, z := range Zones {
 		if string(z) == s {
 			return z, nil

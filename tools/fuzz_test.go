@@ -102,6 +102,7 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 		scaleway.WithSecretKey(scalewaytest.SandboxToken),
 		scaleway.WithRetryPolicy(scaleway.NoRetries),
 		scaleway.WithHTTPClient(fake.Client()),
+		scaleway.WithDefaultProject(scalewaytest.DefaultProjectID),
 	)
 	if err != nil {
 		f.Fatal(err)
@@ -110,7 +111,6 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 	deps := &tools.Deps{
 		Client:           client,
 		DefaultZone:      "fr-par-1",
-		DefaultProject:   scalewaytest.DefaultProjectID,
 		Logger:           zerolog.New(logs),
 		WaitPollInterval: time.Millisecond,
 	}
