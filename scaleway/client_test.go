@@ -1,4 +1,4 @@
-package scaleway
+package scaleway_test
 
 import (
 	"context"
@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 const (
@@ -23,13 +25,13 @@ const (
 )
 
 // fastRetries keeps retry tests quick while still exercising back-off.
-var fastRetries = RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond, MaxRetryAfter: 20 * time.Millisecond}
+var fastRetries = scaleway.RetryPolicy{MaxRetries: 3, MinWait: time.Millisecond, MaxWait: 5 * time.Millisecond, MaxRetryAfter: 20 * time.Millisecond}
 
-func newTestClient(t *testing.T, h http.Handler, opts ...Option) *Client {
+func newTestClient(t *testing.T, h http.Handler, opts ...scaleway.Option) *scaleway.Client {
 	t.Helper()
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	c, err := NewClient(append([]Option{WithBaseURL(srv.URL), WithSecretKey(testKey), WithRetryPolicy(fastRetries)}, opts...)...)
+	c, err := scaleway.NewClient(append([]scaleway.Option{scaleway.WithBaseURL(srv.URL), scaleway.WithSecretKey(testKey), scaleway.WithRetryPolicy(fastRetries)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func TestRequestHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := "renamed"
-	if _, _, err := c.UpdateImage(ctx, "fr-par-1", testImage, &UpdateImageRequest{Name: &name}); err != nil {
+	if _, _, err := c.UpdateImage(ctx, "fr-par-1", testImage, &scaleway.UpdateImageRequest{Name: &name}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.DeleteImage(ctx, "fr-par-1", testImage); err != nil {
@@ -103,17 +105,17 @@ func TestUserAgentNamesTheVersion(t *testing.T) {
 	platform := " (" + runtime.Version() + "; " + runtime.GOOS + "; " + runtime.GOARCH + ")"
 	tests := []struct {
 		name string
-		opts []Option
+		opts []scaleway.Option
 		want string
 	}{
 		{"no version", nil, "scaleway-images-mcp/dev" + platform},
-		{"a version", []Option{WithVersion("v1.2.3")}, "scaleway-images-mcp/v1.2.3" + platform},
-		{"suffixes before the version", []Option{WithUserAgentSuffix("a/1"), WithVersion("v1.2.3"), WithUserAgentSuffix("b/2")}, "scaleway-images-mcp/v1.2.3" + platform + " a/1 b/2"},
+		{"a version", []scaleway.Option{scaleway.WithVersion("v1.2.3")}, "scaleway-images-mcp/v1.2.3" + platform},
+		{"suffixes before the version", []scaleway.Option{scaleway.WithUserAgentSuffix("a/1"), scaleway.WithVersion("v1.2.3"), scaleway.WithUserAgentSuffix("b/2")}, "scaleway-images-mcp/v1.2.3" + platform + " a/1 b/2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			c, err := NewClient(tt.opts...)
+			c, err := scaleway.NewClient(tt.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -122,7 +124,7 @@ func TestUserAgentNamesTheVersion(t *testing.T) {
 			}
 		})
 	}
-	if _, err := NewClient(WithVersion("")); err == nil {
+	if _, err := scaleway.NewClient(scaleway.WithVersion("")); err == nil {
 		t.Error("WithVersion(\"\") was accepted")
 	}
 }
@@ -147,7 +149,7 @@ func TestContextSecretKeyOverridesConfigured(t *testing.T) {
 		writeJSON(w, http.StatusOK, imageBody)
 	}))
 	const other = "99999999-8888-7777-6666-555555555555"
-	if _, _, err := c.GetImage(ContextWithSecretKey(t.Context(), other), "fr-par-1", testImage); err != nil {
+	if _, _, err := c.GetImage(scaleway.ContextWithSecretKey(t.Context(), other), "fr-par-1", testImage); err != nil {
 		t.Fatal(err)
 	}
 	if seen.Load() != other {
@@ -160,12 +162,12 @@ func TestMissingSecretKeySendsNothing(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	t.Cleanup(srv.Close)
-	c, err := NewClient(WithBaseURL(srv.URL))
+	c, err := scaleway.NewClient(scaleway.WithBaseURL(srv.URL))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, _, err = c.GetImage(t.Context(), "fr-par-1", testImage)
-	if !errors.Is(err, ErrNoSecretKey) || !strings.Contains(err.Error(), "SCW_SECRET_KEY") || !strings.Contains(err.Error(), "SCALEWAY_API_KEY") {
+	if !errors.Is(err, scaleway.ErrNoSecretKey) || !strings.Contains(err.Error(), "SCW_SECRET_KEY") || !strings.Contains(err.Error(), "SCALEWAY_API_KEY") {
 		t.Errorf("err = %v", err)
 	}
 	if hits.Load() != 0 {
@@ -194,57 +196,57 @@ func TestInvalidInputNeverReachesTheAPI(t *testing.T) {
 		{"id traversal", func(ctx context.Context) error { _, _, err := c.GetImage(ctx, "fr-par-1", "../servers"); return err }, "image_id"},
 		{"encoded id", func(ctx context.Context) error { _, err := c.DeleteImage(ctx, "fr-par-1", "%2e%2e%2fx"); return err }, "image_id"},
 		{"put id", func(ctx context.Context) error {
-			_, _, err := c.SetImage(ctx, "fr-par-1", "nope", &SetImageRequest{Name: "a", Arch: ArchX86_64})
+			_, _, err := c.SetImage(ctx, "fr-par-1", "nope", &scaleway.SetImageRequest{Name: "a", Arch: scaleway.ArchX86_64})
 			return err
 		}, "id"},
 		{"per_page over 100", func(ctx context.Context) error {
-			_, _, err := c.ListImages(ctx, "fr-par-1", &ListImagesRequest{PerPage: perPage(101)})
+			_, _, err := c.ListImages(ctx, "fr-par-1", &scaleway.ListImagesRequest{PerPage: perPage(101)})
 			return err
 		}, "per_page"},
 		{"page zero", func(ctx context.Context) error {
-			_, _, err := c.ListImages(ctx, "fr-par-1", &ListImagesRequest{Page: page(0)})
+			_, _, err := c.ListImages(ctx, "fr-par-1", &scaleway.ListImagesRequest{Page: page(0)})
 			return err
 		}, "page"},
 		{"project not uuid", func(ctx context.Context) error {
-			_, _, err := c.ListImages(ctx, "fr-par-1", &ListImagesRequest{Project: ptr("p")})
+			_, _, err := c.ListImages(ctx, "fr-par-1", &scaleway.ListImagesRequest{Project: ptr("p")})
 			return err
 		}, "project"},
 		{"arch filter", func(ctx context.Context) error {
-			_, _, err := c.ListImages(ctx, "fr-par-1", &ListImagesRequest{Arch: ptr("sparc")})
+			_, _, err := c.ListImages(ctx, "fr-par-1", &scaleway.ListImagesRequest{Arch: ptr("sparc")})
 			return err
 		}, "arch"},
 		{"create without root volume", func(ctx context.Context) error {
-			_, _, err := c.CreateImage(ctx, "fr-par-1", &CreateImageRequest{Arch: ArchX86_64})
+			_, _, err := c.CreateImage(ctx, "fr-par-1", &scaleway.CreateImageRequest{Arch: scaleway.ArchX86_64})
 			return err
 		}, "root_volume"},
 		{"create bad arch", func(ctx context.Context) error {
-			_, _, err := c.CreateImage(ctx, "fr-par-1", &CreateImageRequest{RootVolume: testSnap, Arch: "mips"})
+			_, _, err := c.CreateImage(ctx, "fr-par-1", &scaleway.CreateImageRequest{RootVolume: testSnap, Arch: "mips"})
 			return err
 		}, "arch"},
 		{"create bad volume key", func(ctx context.Context) error {
-			_, _, err := c.CreateImage(ctx, "fr-par-1", &CreateImageRequest{RootVolume: testSnap, Arch: ArchArm64, ExtraVolumes: map[string]*VolumeTemplate{"0": {ID: testSnap}}})
+			_, _, err := c.CreateImage(ctx, "fr-par-1", &scaleway.CreateImageRequest{RootVolume: testSnap, Arch: scaleway.ArchArm64, ExtraVolumes: map[string]*scaleway.VolumeTemplate{"0": {ID: testSnap}}})
 			return err
 		}, "extra_volumes"},
 		{"create null volume", func(ctx context.Context) error {
-			_, _, err := c.CreateImage(ctx, "fr-par-1", &CreateImageRequest{RootVolume: testSnap, Arch: ArchArm64, ExtraVolumes: map[string]*VolumeTemplate{"1": nil}})
+			_, _, err := c.CreateImage(ctx, "fr-par-1", &scaleway.CreateImageRequest{RootVolume: testSnap, Arch: scaleway.ArchArm64, ExtraVolumes: map[string]*scaleway.VolumeTemplate{"1": nil}})
 			return err
 		}, "extra_volumes.1"},
 		{"control characters in name", func(ctx context.Context) error {
-			_, _, err := c.CreateImage(ctx, "fr-par-1", &CreateImageRequest{Name: "a\x00b", RootVolume: testSnap, Arch: ArchArm64})
+			_, _, err := c.CreateImage(ctx, "fr-par-1", &scaleway.CreateImageRequest{Name: "a\x00b", RootVolume: testSnap, Arch: scaleway.ArchArm64})
 			return err
 		}, "name"},
 		{"huge name", func(ctx context.Context) error {
 			name := strings.Repeat("n", 1<<20)
-			_, _, err := c.UpdateImage(ctx, "fr-par-1", testImage, &UpdateImageRequest{Name: &name})
+			_, _, err := c.UpdateImage(ctx, "fr-par-1", testImage, &scaleway.UpdateImageRequest{Name: &name})
 			return err
 		}, "name"},
 		{"empty tag", func(ctx context.Context) error {
 			tags := []string{"ok", ""}
-			_, _, err := c.UpdateImage(ctx, "fr-par-1", testImage, &UpdateImageRequest{Tags: &tags})
+			_, _, err := c.UpdateImage(ctx, "fr-par-1", testImage, &scaleway.UpdateImageRequest{Tags: &tags})
 			return err
 		}, "tags[1]"},
 		{"put without name", func(ctx context.Context) error {
-			_, _, err := c.SetImage(ctx, "fr-par-1", testImage, &SetImageRequest{Arch: ArchX86_64})
+			_, _, err := c.SetImage(ctx, "fr-par-1", testImage, &scaleway.SetImageRequest{Arch: scaleway.ArchX86_64})
 			return err
 		}, "name"},
 	}
@@ -252,7 +254,7 @@ func TestInvalidInputNeverReachesTheAPI(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			err := tt.call(t.Context())
-			details := ValidationErrors(err)
+			details := scaleway.ValidationErrors(err)
 			if len(details) == 0 {
 				t.Fatalf("err = %v, want a validation error", err)
 			}
@@ -305,23 +307,23 @@ func drop(w http.ResponseWriter) {
 
 func TestRetries(t *testing.T) {
 	t.Parallel()
-	getImage := func(c *Client, ctx context.Context) (*Response, error) {
+	getImage := func(c *scaleway.Client, ctx context.Context) (*scaleway.Response, error) {
 		_, resp, err := c.GetImage(ctx, "fr-par-1", testImage)
 		return resp, err
 	}
-	createImage := func(c *Client, ctx context.Context) (*Response, error) {
-		_, resp, err := c.CreateImage(ctx, "fr-par-1", &CreateImageRequest{RootVolume: testSnap, Arch: ArchX86_64, Name: "x"})
+	createImage := func(c *scaleway.Client, ctx context.Context) (*scaleway.Response, error) {
+		_, resp, err := c.CreateImage(ctx, "fr-par-1", &scaleway.CreateImageRequest{RootVolume: testSnap, Arch: scaleway.ArchX86_64, Name: "x"})
 		return resp, err
 	}
-	deleteImage := func(c *Client, ctx context.Context) (*Response, error) {
+	deleteImage := func(c *scaleway.Client, ctx context.Context) (*scaleway.Response, error) {
 		return c.DeleteImage(ctx, "fr-par-1", testImage)
 	}
 	tests := []struct {
 		name     string
-		call     func(*Client, context.Context) (*Response, error)
+		call     func(*scaleway.Client, context.Context) (*scaleway.Response, error)
 		answers  []func(http.ResponseWriter)
 		wantHits int32
-		wantErr  ErrorType // an *Error type, or "transport"; "" for success
+		wantErr  scaleway.ErrorType // an *Error type, or "transport"; "" for success
 	}{
 		{"503 then success", getImage, []func(http.ResponseWriter){status(503)}, 2, ""},
 		{"502, 504, 429 then success", getImage, []func(http.ResponseWriter){status(502), status(504), status(429)}, 4, ""},
@@ -329,7 +331,7 @@ func TestRetries(t *testing.T) {
 		{"500 is not retried", getImage, []func(http.ResponseWriter){status(500)}, 1, "unknown"},
 		{"404 is not retried", getImage, []func(http.ResponseWriter){func(w http.ResponseWriter) {
 			writeJSON(w, 404, `{"type":"not_found","message":"resource is not found","resource":"instance_image","resource_id":"`+testImage+`"}`)
-		}}, 1, TypeNotFound},
+		}}, 1, scaleway.TypeNotFound},
 		{"dropped connection is retried", getImage, []func(http.ResponseWriter){drop}, 2, ""},
 		{"delete retried on 429", deleteImage, []func(http.ResponseWriter){status(429, "Retry-After", "0")}, 2, ""},
 		{"POST not retried on 503", createImage, []func(http.ResponseWriter){status(503)}, 1, "unknown"},
@@ -353,10 +355,10 @@ func TestRetries(t *testing.T) {
 	}
 }
 
-func checkErrKind(t *testing.T, err error, want ErrorType) {
+func checkErrKind(t *testing.T, err error, want scaleway.ErrorType) {
 	t.Helper()
-	var apiErr *Error
-	var transportErr *TransportError
+	var apiErr *scaleway.Error
+	var transportErr *scaleway.TransportError
 	switch {
 	case want == "":
 		if err != nil {
@@ -387,8 +389,8 @@ func (d *dialFailsOnce) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestPostRetriedWhenConnectionNeverOpened(t *testing.T) {
 	t.Parallel()
 	var hits atomic.Int32
-	c := newTestClient(t, scripted(&hits), WithHTTPClient(&http.Client{Transport: &dialFailsOnce{next: http.DefaultTransport}}))
-	_, resp, err := c.CreateImage(t.Context(), "fr-par-1", &CreateImageRequest{RootVolume: testSnap, Arch: ArchX86_64, Name: "x"})
+	c := newTestClient(t, scripted(&hits), scaleway.WithHTTPClient(&http.Client{Transport: &dialFailsOnce{next: http.DefaultTransport}}))
+	_, resp, err := c.CreateImage(t.Context(), "fr-par-1", &scaleway.CreateImageRequest{RootVolume: testSnap, Arch: scaleway.ArchX86_64, Name: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -400,7 +402,7 @@ func TestPostRetriedWhenConnectionNeverOpened(t *testing.T) {
 func TestRetryNeverWaitsPastDeadline(t *testing.T) {
 	t.Parallel()
 	var hits atomic.Int32
-	c := newTestClient(t, scripted(&hits, status(429, "Retry-After", "30")), WithRetryPolicy(DefaultRetryPolicy))
+	c := newTestClient(t, scripted(&hits, status(429, "Retry-After", "30")), scaleway.WithRetryPolicy(scaleway.DefaultRetryPolicy))
 	ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 	defer cancel()
 	_, _, err := c.GetImage(ctx, "fr-par-1", testImage)
@@ -408,7 +410,7 @@ func TestRetryNeverWaitsPastDeadline(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Errorf("the call waited until its deadline instead of returning at once")
 	}
-	var apiErr *Error
+	var apiErr *scaleway.Error
 	if errors.As(err, &apiErr) && apiErr.RetryAfter != 30*time.Second {
 		t.Errorf("RetryAfter = %s", apiErr.RetryAfter)
 	}
@@ -420,7 +422,7 @@ func TestPerRequestTimeoutIsRetried(t *testing.T) {
 	// The first answer comes far after the per-attempt timeout; the retry's
 	// timeout leaves room for a loaded machine (this is no timing test).
 	slow := func(w http.ResponseWriter) { time.Sleep(time.Second); status(200)(w) }
-	c := newTestClient(t, scripted(&hits, slow), WithRequestTimeout(250*time.Millisecond))
+	c := newTestClient(t, scripted(&hits, slow), scaleway.WithRequestTimeout(250*time.Millisecond))
 	_, resp, err := c.GetImage(t.Context(), "fr-par-1", testImage)
 	if err != nil {
 		t.Fatal(err)
@@ -443,31 +445,31 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 
 func TestRetryPolicyWaits(t *testing.T) {
 	t.Parallel()
-	p := RetryPolicy{MaxRetries: 5, MinWait: 100 * time.Millisecond, MaxWait: 300 * time.Millisecond, MaxRetryAfter: 2 * time.Second}
+	p := scaleway.RetryPolicy{MaxRetries: 5, MinWait: 100 * time.Millisecond, MaxWait: 300 * time.Millisecond, MaxRetryAfter: 2 * time.Second}
 	limited := func(after time.Duration) error {
-		return &Error{Type: TypeTooManyRequests, StatusCode: 429, RetryAfter: after}
+		return &scaleway.Error{Type: scaleway.TypeTooManyRequests, StatusCode: 429, RetryAfter: after}
 	}
-	if wait, ok := p.next(http.MethodGet, 1, limited(time.Second)); !ok || wait != time.Second {
+	if wait, ok := p.Next(http.MethodGet, 1, limited(time.Second)); !ok || wait != time.Second {
 		t.Errorf("Retry-After 1s gave %s %v", wait, ok)
 	}
-	if wait, ok := p.next(http.MethodGet, 1, limited(2*time.Second)); !ok || wait != 2*time.Second {
+	if wait, ok := p.Next(http.MethodGet, 1, limited(2*time.Second)); !ok || wait != 2*time.Second {
 		t.Errorf("Retry-After 2s gave %s %v, want the whole 2s: the cap itself is waited for", wait, ok)
 	}
-	if wait, ok := p.next(http.MethodGet, 1, limited(time.Hour)); ok {
+	if wait, ok := p.Next(http.MethodGet, 1, limited(time.Hour)); ok {
 		t.Errorf("Retry-After 1h gave a retry after %s; over the 2s cap, the call must fail at once", wait)
 	}
 	for attempt, ceiling := range map[int]time.Duration{1: 100 * time.Millisecond, 2: 200 * time.Millisecond, 3: 300 * time.Millisecond, 5: 300 * time.Millisecond} {
 		for range 50 {
-			wait, ok := p.next(http.MethodGet, attempt, limited(0))
+			wait, ok := p.Next(http.MethodGet, attempt, limited(0))
 			if !ok || wait < 0 || wait > ceiling {
 				t.Fatalf("attempt %d: wait %s outside [0, %s]", attempt, wait, ceiling)
 			}
 		}
 	}
-	if _, ok := p.next(http.MethodGet, 6, limited(0)); ok {
+	if _, ok := p.Next(http.MethodGet, 6, limited(0)); ok {
 		t.Errorf("retried past MaxRetries")
 	}
-	if _, ok := NoRetries.next(http.MethodGet, 1, limited(0)); ok {
+	if _, ok := scaleway.NoRetries.Next(http.MethodGet, 1, limited(0)); ok {
 		t.Errorf("NoRetries retried")
 	}
 }
@@ -477,7 +479,7 @@ func TestMalformedSuccessBody(t *testing.T) {
 	var hits atomic.Int32
 	c := newTestClient(t, scripted(&hits, func(w http.ResponseWriter) { writeJSON(w, 200, `{"image":{"id":`) }))
 	_, _, err := c.GetImage(t.Context(), "fr-par-1", testImage)
-	checkErrKind(t, err, TypeUnknown)
+	checkErrKind(t, err, scaleway.TypeUnknown)
 	if err != nil && !strings.Contains(err.Error(), "not valid JSON") {
 		t.Errorf("err = %v", err)
 	}
@@ -485,7 +487,7 @@ func TestMalformedSuccessBody(t *testing.T) {
 
 func TestImageDecoding(t *testing.T) {
 	t.Parallel()
-	var img struct{ Image *Image }
+	var img struct{ Image *scaleway.Image }
 	if err := json.Unmarshal([]byte(imageBody), &img); err != nil {
 		t.Fatal(err)
 	}

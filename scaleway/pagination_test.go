@@ -1,4 +1,4 @@
-package scaleway
+package scaleway_test
 
 import (
 	"context"
@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // pagedList serves total items named item-0000... over the page
@@ -47,7 +49,7 @@ func (p *pagedList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	perPage, _ := strconv.Atoi(r.URL.Query().Get(sizeParam))
 	if perPage == 0 {
-		perPage = DefaultPerPage
+		perPage = scaleway.DefaultPerPage
 	}
 	if page == 0 {
 		page = 1
@@ -74,12 +76,12 @@ func zoneOf(r *http.Request) string {
 
 func TestListAllImages(t *testing.T) {
 	t.Parallel()
-	perPage := func(n uint32) *ListImagesRequest { return &ListImagesRequest{PerPage: &n} }
+	perPage := func(n uint32) *scaleway.ListImagesRequest { return &scaleway.ListImagesRequest{PerPage: &n} }
 	tests := []struct {
 		name          string
 		total         int
 		counted       bool
-		req           *ListImagesRequest
+		req           *scaleway.ListImagesRequest
 		maxItems      int
 		wantItems     int
 		wantTruncated bool
@@ -125,7 +127,7 @@ type walked struct {
 	truncated bool
 }
 
-func walkedOf[T any](all *AllPages[T], err error, name func(T) string) (walked, error) {
+func walkedOf[T any](all *scaleway.AllPages[T], err error, name func(T) string) (walked, error) {
 	if err != nil {
 		return walked{}, err
 	}
@@ -143,18 +145,18 @@ func walkedOf[T any](all *AllPages[T], err error, name func(T) string) (walked, 
 func TestEveryListWalksAlike(t *testing.T) {
 	t.Parallel()
 	const zone = "nl-ams-1"
-	lists := map[string]func(ctx context.Context, c *Client, maxItems int) (walked, error){
-		"images": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+	lists := map[string]func(ctx context.Context, c *scaleway.Client, maxItems int) (walked, error){
+		"images": func(ctx context.Context, c *scaleway.Client, maxItems int) (walked, error) {
 			all, err := c.ListAllImages(ctx, zone, nil, maxItems)
-			return walkedOf(all, err, func(img *Image) string { return img.Name })
+			return walkedOf(all, err, func(img *scaleway.Image) string { return img.Name })
 		},
-		"snapshots": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+		"snapshots": func(ctx context.Context, c *scaleway.Client, maxItems int) (walked, error) {
 			all, err := c.ListAllSnapshots(ctx, zone, nil, maxItems)
-			return walkedOf(all, err, func(snap *Snapshot) string { return snap.Name })
+			return walkedOf(all, err, func(snap *scaleway.Snapshot) string { return snap.Name })
 		},
-		"block snapshots": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+		"block snapshots": func(ctx context.Context, c *scaleway.Client, maxItems int) (walked, error) {
 			all, err := c.ListAllBlockSnapshots(ctx, zone, nil, maxItems)
-			return walkedOf(all, err, func(snap *BlockSnapshot) string { return snap.Name })
+			return walkedOf(all, err, func(snap *scaleway.BlockSnapshot) string { return snap.Name })
 		},
 	}
 	tests := []struct {
@@ -199,11 +201,11 @@ func TestEveryListWalksAlike(t *testing.T) {
 // caller gets the cancellation alone.
 func TestFanOutSharesTheBudgets(t *testing.T) {
 	t.Parallel()
-	c := newTestClient(t, http.NotFoundHandler(), WithListWorkers(4), WithMaxPages(30), WithMaxListBytes(3000))
+	c := newTestClient(t, http.NotFoundHandler(), scaleway.WithListWorkers(4), scaleway.WithMaxPages(30), scaleway.WithMaxListBytes(3000))
 	shares := make([][3]int, 3)
 	failure := errors.New("part 1 failed")
-	errs, err := c.FanOut(t.Context(), 3, func(_ context.Context, share *Client, i int) error {
-		shares[i] = [3]int{share.listWorkers, share.maxPages, share.maxListBytes}
+	errs, err := c.FanOut(t.Context(), 3, func(_ context.Context, share *scaleway.Client, i int) error {
+		shares[i] = share.Budgets()
 		if i == 1 {
 			return failure
 		}
@@ -222,7 +224,7 @@ func TestFanOutSharesTheBudgets(t *testing.T) {
 	}
 
 	ctx, cancel := context.WithCancel(t.Context())
-	errs, err = c.FanOut(ctx, 3, func(context.Context, *Client, int) error {
+	errs, err = c.FanOut(ctx, 3, func(context.Context, *scaleway.Client, int) error {
 		cancel()
 		return nil
 	})
@@ -234,9 +236,9 @@ func TestFanOutSharesTheBudgets(t *testing.T) {
 func TestListAllImagesIsConcurrentAndBounded(t *testing.T) {
 	t.Parallel()
 	srv := &pagedList{total: 2000, counted: true, delay: 20 * time.Millisecond}
-	c := newTestClient(t, srv, WithListWorkers(4))
+	c := newTestClient(t, srv, scaleway.WithListWorkers(4))
 	n := uint32(100)
-	got, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &n}, 0)
+	got, err := c.ListAllImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &n}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,8 +268,8 @@ func TestListAllImagesFailsOnAPageError(t *testing.T) {
 		paged.ServeHTTP(w, r)
 	}))
 	n := uint32(100)
-	_, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &n}, 0)
-	checkErrKind(t, err, TypePermissionsDenied)
+	_, err := c.ListAllImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &n}, 0)
+	checkErrKind(t, err, scaleway.TypePermissionsDenied)
 }
 
 func TestListImagesInZones(t *testing.T) {
@@ -281,9 +283,9 @@ func TestListImagesInZones(t *testing.T) {
 		default:
 			(&pagedList{total: 120, counted: true}).ServeHTTP(w, r)
 		}
-	}), WithRetryPolicy(NoRetries))
+	}), scaleway.WithRetryPolicy(scaleway.NoRetries))
 
-	one, err := c.ListImagesInZones(t.Context(), []Zone{"fr-par-1", "nl-ams-1", "pl-waw-2"}, nil, false, 0)
+	one, err := c.ListImagesInZones(t.Context(), []scaleway.Zone{"fr-par-1", "nl-ams-1", "pl-waw-2"}, nil, false, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +299,7 @@ func TestListImagesInZones(t *testing.T) {
 		t.Errorf("failures = %+v", one.Failures)
 	}
 
-	all, err := c.ListImagesInZones(t.Context(), []Zone{"fr-par-1", "nl-ams-1"}, nil, true, 100)
+	all, err := c.ListImagesInZones(t.Context(), []scaleway.Zone{"fr-par-1", "nl-ams-1"}, nil, true, 100)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +307,7 @@ func TestListImagesInZones(t *testing.T) {
 		t.Errorf("capped walk: %d images, truncated %v", len(all.Items), all.Truncated)
 	}
 
-	if _, err := c.ListImagesInZones(t.Context(), []Zone{"pl-waw-2"}, nil, false, 0); err == nil {
+	if _, err := c.ListImagesInZones(t.Context(), []scaleway.Zone{"pl-waw-2"}, nil, false, 0); err == nil {
 		t.Errorf("every zone failed but no error")
 	}
 }
@@ -313,9 +315,9 @@ func TestListImagesInZones(t *testing.T) {
 func TestListImagesInZonesSharesTheWorkerBudget(t *testing.T) {
 	t.Parallel()
 	srv := &pagedList{total: 300, counted: true, delay: 5 * time.Millisecond}
-	c := newTestClient(t, srv, WithListWorkers(4))
+	c := newTestClient(t, srv, scaleway.WithListWorkers(4))
 	n := uint32(50)
-	got, err := c.ListImagesInZones(t.Context(), Zones, &ListImagesRequest{PerPage: &n}, true, 0)
+	got, err := c.ListImagesInZones(t.Context(), scaleway.Zones, &scaleway.ListImagesRequest{PerPage: &n}, true, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
