@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 )
 
 func TestDecodeError(t *testing.T) {
@@ -210,5 +211,330 @@ func TestParseRetryAfter(t *testing.T) {
 		if got := scaleway.ParseRetryAfter(tt.in, now); got != tt.want {
 			t.Errorf("parseRetryAfter(%q) = %s, want %s", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestFakeErrors(t *testing.T) {
+	t.Parallel()
+	type env struct {
+		srv   *scalewaytest.Server
+		c     *scaleway.Client
+		clock *testClock
+	}
+	create := func(t *testing.T, e env, z scaleway.Zone, root string) error {
+		_, _, err := e.c.CreateImage(t.Context(), z, &scaleway.CreateImageRequest{Name: "x", RootVolume: root, Arch: scaleway.ArchX86_64, Project: ptr(scalewaytest.DefaultProjectID)})
+		return err
+	}
+	tests := []struct {
+		name       string
+		opts       scalewaytest.Options
+		key        string // the client's secret key; "" means the sandbox token
+		call       func(t *testing.T, e env) (route scalewaytest.Route, err error)
+		status     int
+		typ        scaleway.ErrorType
+		resource   string
+		resourceID func(t *testing.T, e env) string
+		details    []scaleway.ErrorDetail
+		check      func(t *testing.T, e env, apiErr *scaleway.Error)
+	}{
+		{
+			name: "401 unknown key", opts: scalewaytest.Options{AcceptedTokens: []string{keyA}}, key: keyB,
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				_, _, err := e.c.GetImage(t.Context(), zone, imageNamed(t, e.srv, zone, "ci-runner").ID)
+				return scalewaytest.RouteGetImage, err
+			},
+			status: 401, typ: scaleway.TypeDeniedAuthentication,
+			check: func(t *testing.T, _ env, apiErr *scaleway.Error) {
+				if apiErr.Method != "api_key" || apiErr.Reason != "not_found" {
+					t.Errorf("method/reason = %q/%q, want api_key/not_found", apiErr.Method, apiErr.Reason)
+				}
+			},
+		},
+		{
+			name: "401 malformed key", key: "not-a-uuid",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				_, _, err := e.c.ListImages(t.Context(), zone, nil)
+				return scalewaytest.RouteListImages, err
+			},
+			status: 401, typ: scaleway.TypeDeniedAuthentication,
+			check: func(t *testing.T, _ env, apiErr *scaleway.Error) {
+				if apiErr.Reason != "invalid_argument" {
+					t.Errorf("reason = %q, want invalid_argument", apiErr.Reason)
+				}
+			},
+		},
+		{
+			name: "403 read-only key may not write", opts: scalewaytest.Options{ReadOnlyTokens: []string{keyA}}, key: keyA,
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				id := imageNamed(t, e.srv, zone, "ci-runner").ID
+				if _, _, err := e.c.GetImage(t.Context(), zone, id); err != nil {
+					t.Fatalf("a read-only key may read: %v", err)
+				}
+				_, _, err := e.c.UpdateImage(t.Context(), zone, id, &scaleway.UpdateImageRequest{Name: ptr("nope")})
+				return scalewaytest.RouteUpdateImage, err
+			},
+			status: 403, typ: scaleway.TypePermissionsDenied,
+			details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "write"}},
+			check: func(t *testing.T, e env, _ *scaleway.Error) {
+				if got := imageNamed(t, e.srv, zone, "ci-runner").Name; got != "ci-runner" {
+					t.Errorf("image renamed to %q despite the 403", got)
+				}
+			},
+		},
+		{
+			name: "403 read-only key may not create",
+			opts: scalewaytest.Options{ReadOnlyTokens: []string{keyA}}, key: keyA,
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				return scalewaytest.RouteCreateImage, create(t, e, zone, snapshotNamed(t, e.srv, zone, "snap-spare").ID)
+			},
+			status: 403, typ: scaleway.TypePermissionsDenied,
+			details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "write"}},
+		},
+		{
+			name: "403 marketplace image delete",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				_, err := e.c.DeleteImage(t.Context(), zone, marketplaceImage(t, e.srv, zone).ID)
+				return scalewaytest.RouteDeleteImage, err
+			},
+			status: 403, typ: scaleway.TypePermissionsDenied,
+			details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "write"}},
+			check: func(t *testing.T, e env, _ *scaleway.Error) {
+				if got := len(e.srv.Images(zone)); got != 17 {
+					t.Errorf("zone holds %d images, want 17", got)
+				}
+			},
+		},
+		{
+			name: "403 quotas exceeded", opts: scalewaytest.Options{PrivateImageQuota: 3},
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				return scalewaytest.RouteCreateImage, create(t, e, zone, snapshotNamed(t, e.srv, zone, "snap-spare").ID)
+			},
+			status: 403, typ: scaleway.TypeQuotasExceeded,
+			details: []scaleway.ErrorDetail{{Resource: "images", Quota: ptr[int64](3), Current: ptr[int64](3)}},
+			check: func(t *testing.T, e env, apiErr *scaleway.Error) {
+				if !strings.Contains(apiErr.Error(), "(3 of 3 used)") {
+					t.Errorf("message %q does not give the quota", apiErr.Error())
+				}
+				// The quota is per project and zone, and public images do not count.
+				if err := create(t, e, "nl-ams-1", snapshotNamed(t, e.srv, "nl-ams-1", "snap-spare").ID); err == nil {
+					t.Error("the quota of fr-par-1 also blocked nl-ams-1")
+				}
+				_, _, err := e.c.CreateImage(t.Context(), zone, &scaleway.CreateImageRequest{
+					Name: "pub", RootVolume: snapshotNamed(t, e.srv, zone, "snap-spare").ID, Arch: scaleway.ArchX86_64,
+					Project: ptr(scalewaytest.DefaultProjectID), Public: ptr(true),
+				})
+				if err != nil {
+					t.Errorf("a public image is not under the private image quota: %v", err)
+				}
+			},
+		},
+		{
+			name: "404 image",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				_, _, err := e.c.GetImage(t.Context(), zone, unknownID)
+				return scalewaytest.RouteGetImage, err
+			},
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_image", resourceID: func(*testing.T, env) string { return unknownID },
+		},
+		{
+			name: "404 image of another zone",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				_, _, err := e.c.UpdateImage(t.Context(), zone, imageNamed(t, e.srv, "nl-ams-1", "ci-runner").ID, &scaleway.UpdateImageRequest{Public: ptr(true)})
+				return scalewaytest.RouteUpdateImage, err
+			},
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_image",
+			resourceID: func(t *testing.T, e env) string { return imageNamed(t, e.srv, "nl-ams-1", "ci-runner").ID },
+		},
+		{
+			name: "404 image on PUT",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				_, _, err := e.c.SetImage(t.Context(), zone, unknownID, &scaleway.SetImageRequest{Name: "x", Arch: scaleway.ArchX86_64})
+				return scalewaytest.RouteSetImage, err
+			},
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_image", resourceID: func(*testing.T, env) string { return unknownID },
+		},
+		{
+			name: "404 unknown root snapshot on create",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				return scalewaytest.RouteCreateImage, create(t, e, zone, unknownID)
+			},
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_snapshot", resourceID: func(*testing.T, env) string { return unknownID },
+		},
+		{
+			name: "404 snapshot of another zone on create",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				return scalewaytest.RouteCreateImage, create(t, e, zone, snapshotNamed(t, e.srv, "pl-waw-1", "snap-web-root").ID)
+			},
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_snapshot",
+			resourceID: func(t *testing.T, e env) string { return snapshotNamed(t, e.srv, "pl-waw-1", "snap-web-root").ID },
+		},
+		{
+			name: "404 unknown extra volume snapshot on PATCH",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				_, _, err := e.c.UpdateImage(t.Context(), zone, imageNamed(t, e.srv, zone, "postgres-16").ID, &scaleway.UpdateImageRequest{
+					Name:         ptr("renamed"),
+					ExtraVolumes: map[string]*scaleway.VolumeImageUpdateTemplate{"1": {ID: unknownID}},
+				})
+				return scalewaytest.RouteUpdateImage, err
+			},
+			status: 404, typ: scaleway.TypeNotFound, resource: "instance_snapshot", resourceID: func(*testing.T, env) string { return unknownID },
+			check: func(t *testing.T, e env, _ *scaleway.Error) {
+				if imageNamed(t, e.srv, zone, "postgres-16").Name != "postgres-16" {
+					t.Error("a failed PATCH changed the image")
+				}
+			},
+		},
+		{
+			name: "409 transient state while creating", opts: scalewaytest.Options{CreatingDuration: 10 * time.Minute},
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				img, _, err := e.c.CreateImage(t.Context(), zone, &scaleway.CreateImageRequest{
+					Name: "slow", RootVolume: snapshotNamed(t, e.srv, zone, "snap-spare").ID, Arch: scaleway.ArchX86_64, Project: ptr(scalewaytest.DefaultProjectID),
+				})
+				if err != nil {
+					t.Fatalf("CreateImage: %v", err)
+				}
+				if img.State != scaleway.ImageStateCreating {
+					t.Fatalf("new image state = %q, want creating", img.State)
+				}
+				e.clock.Advance(9 * time.Minute)
+				_, _, err = e.c.UpdateImage(t.Context(), zone, img.ID, &scaleway.UpdateImageRequest{Name: ptr("renamed")})
+				return scalewaytest.RouteUpdateImage, err
+			},
+			status: 409, typ: scaleway.TypeTransientState, resource: "instance_image",
+			resourceID: func(t *testing.T, e env) string { return imageNamed(t, e.srv, zone, "slow").ID },
+			check: func(t *testing.T, e env, apiErr *scaleway.Error) {
+				if apiErr.CurrentState != "creating" {
+					t.Errorf("current_state = %q, want creating", apiErr.CurrentState)
+				}
+				id := apiErr.ResourceID
+				if _, err := e.c.DeleteImage(t.Context(), zone, id); err == nil {
+					t.Error("DeleteImage of a creating image succeeded")
+				} else {
+					apiError(t, err, http.StatusConflict, scaleway.TypeTransientState)
+				}
+				e.clock.Advance(time.Minute)
+				img, _, err := e.c.UpdateImage(t.Context(), zone, id, &scaleway.UpdateImageRequest{Name: ptr("renamed")})
+				if err != nil {
+					t.Fatalf("UpdateImage once available: %v", err)
+				}
+				if img.State != scaleway.ImageStateAvailable || img.Name != "renamed" {
+					t.Errorf("after the creating period: state %q name %q", img.State, img.Name)
+				}
+			},
+		},
+		{
+			// The client sends a create without project or organization
+			// (it has no default project to fill in); the fake refuses it.
+			name: "400 invalid arguments from the fake",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				_, _, err := e.c.CreateImage(t.Context(), zone, &scaleway.CreateImageRequest{Name: "x", RootVolume: snapshotNamed(t, e.srv, zone, "snap-spare").ID, Arch: scaleway.ArchX86_64})
+				return scalewaytest.RouteCreateImage, err
+			},
+			status: 400, typ: scaleway.TypeInvalidArguments,
+			details: []scaleway.ErrorDetail{{ArgumentName: "project", Reason: "required", HelpMessage: "required key not provided"}},
+			check: func(t *testing.T, _ env, apiErr *scaleway.Error) {
+				if len(scaleway.ValidationErrors(apiErr)) != 0 {
+					t.Error("an API 400 must not read as a client-side ValidationError")
+				}
+				if !strings.Contains(apiErr.Error(), "project is required") {
+					t.Errorf("message %q does not name the argument", apiErr.Error())
+				}
+			},
+		},
+		{
+			name: "400 scripted",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				e.srv.Script(scalewaytest.RouteListImages, scalewaytest.ErrorAnswer(http.StatusBadRequest, scaleway.Error{
+					Type: scaleway.TypeInvalidArguments, Message: "invalid argument(s)",
+					Details: []scaleway.ErrorDetail{{ArgumentName: "per_page", Reason: "constraint", HelpMessage: "must be between 1 and 100"}},
+				}))
+				_, _, err := e.c.ListImages(t.Context(), zone, nil)
+				return scalewaytest.RouteListImages, err
+			},
+			status: 400, typ: scaleway.TypeInvalidArguments,
+			details: []scaleway.ErrorDetail{{ArgumentName: "per_page", Reason: "constraint", HelpMessage: "must be between 1 and 100"}},
+		},
+		{
+			name: "legacy quota error reads as quotas_exceeded",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				e.srv.Script(scalewaytest.RouteCreateImage, scalewaytest.ErrorAnswer(http.StatusForbidden, scaleway.Error{
+					Type: scaleway.TypeInvalidRequest, Message: "quota exceeded for this resource", Resource: "images",
+				}))
+				return scalewaytest.RouteCreateImage, create(t, e, zone, snapshotNamed(t, e.srv, zone, "snap-spare").ID)
+			},
+			status: 403, typ: scaleway.TypeQuotasExceeded, resource: "images",
+		},
+		{
+			name: "legacy unknown_resource is not found",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				e.srv.Script(scalewaytest.RouteGetImage, scalewaytest.ErrorAnswer(http.StatusNotFound, scaleway.Error{
+					Type: scaleway.TypeUnknownResource, Message: `Image "` + unknownID + `" not found`,
+				}))
+				_, _, err := e.c.GetImage(t.Context(), zone, unknownID)
+				if !scaleway.IsNotFound(err) {
+					t.Errorf("IsNotFound(%v) = false", err)
+				}
+				return scalewaytest.RouteGetImage, err
+			},
+			status: 404, typ: scaleway.TypeUnknownResource, resource: "image", resourceID: func(*testing.T, env) string { return unknownID },
+		},
+		{
+			name: "500 is not retried",
+			call: func(t *testing.T, e env) (scalewaytest.Route, error) {
+				e.srv.Script(scalewaytest.RouteGetImage, scalewaytest.ServerError(http.StatusInternalServerError))
+				_, _, err := e.c.GetImage(t.Context(), zone, imageNamed(t, e.srv, zone, "ci-runner").ID)
+				return scalewaytest.RouteGetImage, err
+			},
+			status: 500, typ: "server_error",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			clock := newTestClock()
+			opts := tt.opts
+			opts.Clock = clock.Now
+			srv := startFake(t, opts)
+			key := tt.key
+			if key == "" {
+				key = scalewaytest.SandboxToken
+			}
+			e := env{srv: srv, c: newClient(t, srv, scaleway.WithSecretKey(key)), clock: clock}
+
+			route, err := tt.call(t, e)
+			if err == nil {
+				t.Fatal("call succeeded, want an error")
+			}
+			apiErr := apiError(t, err, tt.status, tt.typ)
+			if !errors.Is(err, &scaleway.Error{Type: tt.typ}) {
+				t.Errorf("errors.Is(err, &Error{Type: %q}) = false", tt.typ)
+			}
+			if apiErr.Resource != tt.resource {
+				t.Errorf("resource = %q, want %q", apiErr.Resource, tt.resource)
+			}
+			wantID := ""
+			if tt.resourceID != nil {
+				wantID = tt.resourceID(t, e)
+			}
+			if apiErr.ResourceID != wantID {
+				t.Errorf("resource_id = %q, want %q", apiErr.ResourceID, wantID)
+			}
+			if jsonOf(t, apiErr.Details) != jsonOf(t, tt.details) && !(len(apiErr.Details) == 0 && len(tt.details) == 0) {
+				t.Errorf("details = %s, want %s", jsonOf(t, apiErr.Details), jsonOf(t, tt.details))
+			}
+			// None of these errors is retryable: the failing call was
+			// sent once, with the client's key.
+			if got := srv.RequestCount(route); got != 1 {
+				t.Errorf("fake received %d %s requests, want 1 (not retried)", got, route)
+			}
+			for _, req := range srv.Requests() {
+				if got := req.Header.Get("X-Auth-Token"); got != key {
+					t.Errorf("fake received X-Auth-Token %q, want %q", got, key)
+				}
+			}
+			if tt.check != nil {
+				tt.check(t, e, apiErr)
+			}
+		})
 	}
 }
