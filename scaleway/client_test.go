@@ -332,3 +332,26 @@ func TestFakeSecretKeyPerRequest(t *testing.T) {
 		}
 	})
 }
+
+// TestCallerContext: a request's own X-Auth-Token is the key of the calls
+// made for it; without one, the client's key is.
+func TestCallerContext(t *testing.T) {
+	t.Parallel()
+	var keys []string
+	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		keys = append(keys, r.Header.Get("X-Auth-Token"))
+		writeJSON(w, http.StatusOK, imageBody)
+	}))
+	for _, header := range []string{keyA, ""} {
+		r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/", nil)
+		if header != "" {
+			r.Header.Set("X-Auth-Token", header)
+		}
+		if _, _, err := c.GetImage(scaleway.CallerContext(r), "fr-par-1", testImage); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(keys, []string{keyA, testKey}) {
+		t.Errorf("keys sent = %q; want the caller's, then the client's", keys)
+	}
+}

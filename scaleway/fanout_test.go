@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
@@ -205,4 +206,39 @@ func TestFakeListImagesInZones(t *testing.T) {
 		}
 		apiError(t, err, http.StatusServiceUnavailable, "server_error")
 	})
+}
+
+// TestListSnapshotsInZones: both APIs get the same filter (the Block one
+// newest first), the private images are read beside them, and a list that
+// fails leaves the others.
+func TestListSnapshotsInZones(t *testing.T) {
+	t.Parallel()
+	srv := startFake(t, scalewaytest.Options{})
+	srv.Script(scalewaytest.RouteListBlockSnapshots, scalewaytest.ServerError(http.StatusInternalServerError))
+	c := newClient(t, srv)
+	read, err := c.ListSnapshotsInZones(t.Context(), []scaleway.Zone{zone}, scaleway.SnapshotFilter{Name: ptr("snap"), Project: ptr(scalewaytest.DefaultProjectID)}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := read[0]
+	if z.Zone != zone || z.Instance == nil || z.InstanceErr != nil || z.Images == nil || z.ImagesErr != nil {
+		t.Errorf("zone %s: instance %v (%v), images %v (%v); want both read", z.Zone, z.Instance, z.InstanceErr, z.Images, z.ImagesErr)
+	}
+	if z.Block != nil || z.BlockErr == nil {
+		t.Errorf("block = %v, %v; want the scripted failure", z.Block, z.BlockErr)
+	}
+	want := map[scalewaytest.Route]string{
+		scalewaytest.RouteListSnapshots:      "name=snap&page=1&per_page=100&project=" + scalewaytest.DefaultProjectID,
+		scalewaytest.RouteListBlockSnapshots: "name=snap&order_by=created_at_desc&page=1&page_size=100&project_id=" + scalewaytest.DefaultProjectID,
+		scalewaytest.RouteListImages:         "page=1&per_page=100&public=false",
+	}
+	for _, r := range srv.Requests() {
+		if q, _ := url.ParseQuery(r.RawQuery); q.Encode() != want[r.Route] {
+			t.Errorf("%s: query %s; want %s", r.Route, q.Encode(), want[r.Route])
+		}
+		delete(want, r.Route)
+	}
+	if len(want) != 0 {
+		t.Errorf("never asked: %v", want)
+	}
 }

@@ -685,3 +685,64 @@ func TestFakeDeleteImage(t *testing.T) {
 		})
 	}
 }
+
+// TestCreateImageOwner: an image created without a project or an
+// organization goes to the client's default project, else its default
+// organization; an owner the request names is kept, an empty one names
+// none, and the caller's request is left as it was.
+func TestCreateImageOwner(t *testing.T) {
+	t.Parallel()
+	const otherProject = "44444444-4444-4444-8444-444444444444"
+	tests := []struct {
+		name        string
+		opts        []scaleway.Option
+		project     *string
+		org         *string
+		wantProject string // sent; "" for none
+		wantOrg     string
+	}{
+		{"default project", []scaleway.Option{scaleway.WithDefaultProject(scalewaytest.DefaultProjectID), scaleway.WithDefaultOrganization(scalewaytest.DefaultOrganizationID)}, nil, nil, scalewaytest.DefaultProjectID, ""},
+		{"default organization without a default project", []scaleway.Option{scaleway.WithDefaultOrganization(scalewaytest.DefaultOrganizationID)}, nil, nil, "", scalewaytest.DefaultOrganizationID},
+		{"the request's project", []scaleway.Option{scaleway.WithDefaultProject(otherProject)}, ptr(scalewaytest.DefaultProjectID), nil, scalewaytest.DefaultProjectID, ""},
+		{"the request's organization, its empty project naming none", []scaleway.Option{scaleway.WithDefaultProject(otherProject)}, ptr(""), ptr(scalewaytest.DefaultOrganizationID), "", scalewaytest.DefaultOrganizationID},
+		{"an empty project and no default", nil, ptr(""), nil, "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startFake(t, scalewaytest.Options{})
+			c := newClient(t, srv, tt.opts...)
+			r := &scaleway.CreateImageRequest{Name: "owned", RootVolume: snapshotNamed(t, srv, zone, "snap-spare").ID, Arch: scaleway.ArchX86_64, Project: tt.project, Organization: tt.org}
+			before := jsonOf(t, r)
+			_, _, _ = c.CreateImage(t.Context(), zone, r) // the fake may refuse an image without an owner
+			var sent struct{ Project, Organization *string }
+			if err := json.Unmarshal(onlyRequest(t, srv).Body, &sent); err != nil {
+				t.Fatal(err)
+			}
+			if got := deref(sent.Project); got != tt.wantProject {
+				t.Errorf("project sent = %q; want %q", got, tt.wantProject)
+			}
+			if got := deref(sent.Organization); got != tt.wantOrg {
+				t.Errorf("organization sent = %q; want %q", got, tt.wantOrg)
+			}
+			if after := jsonOf(t, r); after != before {
+				t.Errorf("the request changed: %s, was %s", after, before)
+			}
+		})
+	}
+	c, err := scaleway.NewClient(scaleway.WithDefaultProject(scalewaytest.DefaultProjectID), scaleway.WithDefaultOrganization(scalewaytest.DefaultOrganizationID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.DefaultProject() != scalewaytest.DefaultProjectID || c.DefaultOrganization() != scalewaytest.DefaultOrganizationID {
+		t.Errorf("defaults = %q, %q", c.DefaultProject(), c.DefaultOrganization())
+	}
+}
+
+// deref is *s, "" for nil.
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -3,6 +3,7 @@ package scaleway_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -313,4 +314,38 @@ func TestFakeListAllImages(t *testing.T) {
 		}
 		apiError(t, err, http.StatusForbidden, scaleway.TypePermissionsDenied)
 	})
+}
+
+// TestPageNumberAndSize: a page number or size beyond the wire types is
+// held at their bounds, out of range still, for Validate to refuse.
+func TestPageNumberAndSize(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in     int64
+		page   int32
+		size   uint32
+		pageOK bool
+		sizeOK bool
+	}{
+		{1, 1, 1, true, true},
+		{100, 100, 100, true, true},
+		{0, 0, 0, false, false},
+		{-5, -5, 0, false, false},
+		{1 << 40, math.MaxInt32, math.MaxUint32, true, false},
+		{-1 << 40, math.MinInt32, 0, false, false},
+	}
+	for _, tt := range tests {
+		page, size := scaleway.PageNumber(tt.in), scaleway.PageSize(tt.in)
+		if *page != tt.page || *size != tt.size {
+			t.Errorf("%d: page %d, size %d; want %d, %d", tt.in, *page, *size, tt.page, tt.size)
+		}
+		err := (&scaleway.ListImagesRequest{Page: page, PerPage: size}).Validate()
+		var fields []string
+		for _, v := range scaleway.ValidationErrors(err) {
+			fields = append(fields, v.Field)
+		}
+		if slices.Contains(fields, "page") == tt.pageOK || slices.Contains(fields, "per_page") == tt.sizeOK {
+			t.Errorf("%d: refused %v; want page ok %v, per_page ok %v", tt.in, fields, tt.pageOK, tt.sizeOK)
+		}
+	}
 }

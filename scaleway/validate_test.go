@@ -353,3 +353,79 @@ func TestFakeInvalidInputIsNeverSent(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryCallReportsEveryProblem: a call checks its zone, ids and body
+// together and names every problem in one error, in that order, before
+// anything is sent.
+func TestEveryCallReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	const bad = scaleway.Zone("mars-1")
+	type call func(context.Context, *scaleway.Client) error
+	tests := []struct {
+		name   string
+		call   call
+		fields []string
+	}{
+		{"ListImages", func(ctx context.Context, c *scaleway.Client) error {
+			_, _, err := c.ListImages(ctx, bad, &scaleway.ListImagesRequest{Arch: ptr("sparc"), PerPage: ptr[uint32](0)})
+			return err
+		}, []string{"zone", "arch", "per_page"}},
+		{"ListAllImages", func(ctx context.Context, c *scaleway.Client) error {
+			_, err := c.ListAllImages(ctx, bad, &scaleway.ListImagesRequest{Project: ptr("me")}, 0)
+			return err
+		}, []string{"zone", "project"}},
+		{"ListImagesInZones", func(ctx context.Context, c *scaleway.Client) error {
+			_, err := c.ListImagesInZones(ctx, []scaleway.Zone{bad, zone, "par1"}, &scaleway.ListImagesRequest{PerPage: ptr[uint32](101)}, false, 0)
+			return err
+		}, []string{"zone", "zone", "per_page"}},
+		{"ListSnapshotsInZones", func(ctx context.Context, c *scaleway.Client) error {
+			_, err := c.ListSnapshotsInZones(ctx, []scaleway.Zone{bad}, scaleway.SnapshotFilter{Project: ptr("me")}, 0)
+			return err
+		}, []string{"zone", "project"}},
+		{"GetImage", func(ctx context.Context, c *scaleway.Client) error {
+			_, _, err := c.GetImage(ctx, bad, "nope")
+			return err
+		}, []string{"zone", "image_id"}},
+		{"GetBlockSnapshot", func(ctx context.Context, c *scaleway.Client) error {
+			_, _, err := c.GetBlockSnapshot(ctx, bad, "nope")
+			return err
+		}, []string{"zone", "snapshot_id"}},
+		{"CreateImage", func(ctx context.Context, c *scaleway.Client) error {
+			_, _, err := c.CreateImage(ctx, bad, &scaleway.CreateImageRequest{})
+			return err
+		}, []string{"zone", "root_volume", "arch"}},
+		{"SetImage", func(ctx context.Context, c *scaleway.Client) error {
+			_, _, err := c.SetImage(ctx, bad, "nope", &scaleway.SetImageRequest{Tags: &[]string{""}})
+			return err
+		}, []string{"zone", "id", "name", "arch", "tags[0]"}},
+		{"UpdateImage", func(ctx context.Context, c *scaleway.Client) error {
+			_, _, err := c.UpdateImage(ctx, bad, "nope", &scaleway.UpdateImageRequest{Name: ptr("")})
+			return err
+		}, []string{"zone", "image_id", "name"}},
+		{"ReplaceImage", func(ctx context.Context, c *scaleway.Client) error {
+			_, _, _, err := c.ReplaceImage(ctx, bad, "nope", &scaleway.UpdateImageRequest{Arch: "sparc"})
+			return err
+		}, []string{"zone", "id", "arch"}},
+		{"DeleteImage", func(ctx context.Context, c *scaleway.Client) error {
+			_, err := c.DeleteImage(ctx, bad, "nope")
+			return err
+		}, []string{"zone", "image_id"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startFake(t, scalewaytest.Options{})
+			err := tt.call(t.Context(), newClient(t, srv))
+			var fields []string
+			for _, v := range scaleway.ValidationErrors(err) {
+				fields = append(fields, v.Field)
+			}
+			if !slices.Equal(fields, tt.fields) {
+				t.Errorf("fields = %v; want %v (%v)", fields, tt.fields, err)
+			}
+			if n := len(srv.Requests()); n != 0 {
+				t.Errorf("%d requests sent; want none", n)
+			}
+		})
+	}
+}
