@@ -97,7 +97,7 @@ func ran(check string) {
 // only to name these problems together with its own when it refuses a
 // request without calling the client (a body it cannot decode, say).
 func CheckPath(zone Zone, idField, id string) error {
-	return errors.Join(CheckZone(zone), ValidateUUID(idField, id))
+	return errors.Join(CheckZone(zone), checkUUID(idField, id))
 }
 
 // CheckZone is ParseZone for a zone already typed. As for CheckPath, the
@@ -122,9 +122,9 @@ const UUIDPattern = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 // IsUUID reports whether s is a well-formed UUID.
 func IsUUID(s string) bool { return uuidPattern.MatchString(s) }
 
-// ValidateUUID returns a *ValidationError naming field when value is not a
-// well-formed UUID.
-func ValidateUUID(field, value string) error {
+// checkUUID returns a *ValidationError naming field when value is not a
+// well-formed UUID. Adapters check a path's ids with CheckPath.
+func checkUUID(field, value string) error {
 	ran("uuid " + field)
 	if value == "" {
 		return &ValidationError{Field: field, Kind: KindRequired, Reason: "is required (a UUID such as 11111111-2222-3333-4444-555555555555)"}
@@ -200,7 +200,7 @@ func checkOptionalUUID(field string, value *string) error {
 	if value == nil {
 		return nil
 	}
-	return ValidateUUID(field, *value)
+	return checkUUID(field, *value)
 }
 
 // checkVolumeKey accepts the positions Scaleway uses for extra volumes:
@@ -249,7 +249,7 @@ func checkExtraVolumes[V snapshotRef](volumes map[string]V) error {
 		field := "extra_volumes." + key
 		errs = append(errs, checkVolumeKey("extra_volumes", key))
 		if id, ok := volumes[key].snapshotID(); ok {
-			errs = append(errs, ValidateUUID(field+".id", id))
+			errs = append(errs, checkUUID(field+".id", id))
 		} else {
 			errs = append(errs, &ValidationError{Field: field, Kind: KindRequired, Reason: "is empty; give {\"id\": \"<snapshot id>\"}"})
 		}
@@ -342,7 +342,7 @@ func (r *CreateImageRequest) Validate() error {
 	ran("CreateImageRequest")
 	var errs []error
 	errs = append(errs, checkName("name", r.Name, false))
-	errs = append(errs, ValidateUUID("root_volume", r.RootVolume))
+	errs = append(errs, checkUUID("root_volume", r.RootVolume))
 	if _, err := ParseArch("arch", string(r.Arch)); err != nil {
 		errs = append(errs, err)
 	}
@@ -366,13 +366,13 @@ func (r *SetImageRequest) Validate() error {
 	}
 	errs = append(errs, checkExtraVolumes(r.ExtraVolumes))
 	if r.RootVolume != nil {
-		errs = append(errs, ValidateUUID("root_volume.id", r.RootVolume.ID))
+		errs = append(errs, checkUUID("root_volume.id", r.RootVolume.ID))
 	}
 	if r.Organization != "" {
-		errs = append(errs, ValidateUUID("organization", r.Organization))
+		errs = append(errs, checkUUID("organization", r.Organization))
 	}
 	if r.Project != "" {
-		errs = append(errs, ValidateUUID("project", r.Project))
+		errs = append(errs, checkUUID("project", r.Project))
 	}
 	if r.Tags != nil {
 		errs = append(errs, checkTags("tags", *r.Tags))
