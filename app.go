@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/scwconfig"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -27,7 +28,7 @@ const sandboxRequestLog = 100
 // every transport.
 type app struct {
 	opts    *options
-	cfg     *scaleway.Config
+	cfg     *scwconfig.Config
 	client  *scaleway.Client
 	deps    *tools.Deps
 	logger  zerolog.Logger
@@ -48,7 +49,7 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		return nil, fmt.Errorf("--log-level %q: use debug, info, warn, error or disabled", opts.logLevel)
 	}
 	logger := zerolog.New(stderr).Level(level).With().Timestamp().Logger()
-	cfg, err := scaleway.LoadConfig(scaleway.LoadOptions{
+	cfg, err := scwconfig.LoadConfig(scwconfig.LoadOptions{
 		Getenv:  opts.lookupEnv,
 		Profile: opts.profile,
 		Zone:    opts.zone,
@@ -67,6 +68,7 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 	clientOpts := []scaleway.Option{
 		scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey),
 		scaleway.WithMaxInFlight(opts.maxUpstream), scaleway.WithRedactedSecrets(opts.httpToken, opts.restToken),
+		scaleway.WithVersion(version),
 	}
 	project, org := cfg.ProjectID, cfg.OrganizationID
 	if opts.sandbox {
@@ -78,16 +80,15 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		)
 		project, org = scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID
 	}
+	clientOpts = append(clientOpts, scaleway.WithDefaultProject(project), scaleway.WithDefaultOrganization(org))
 	if a.client, err = scaleway.NewClient(clientOpts...); err != nil {
 		return nil, err
 	}
 	a.deps = &tools.Deps{
-		Stopping:       a.stopping,
-		Client:         a.client,
-		DefaultZone:    cfg.Zone,
-		DefaultProject: project,
-		DefaultOrg:     org,
-		Logger:         logger,
+		Stopping:    a.stopping,
+		Client:      a.client,
+		DefaultZone: cfg.Zone,
+		Logger:      logger,
 	}
 	return a, nil
 }

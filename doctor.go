@@ -8,6 +8,7 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/scwconfig"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
@@ -52,13 +53,13 @@ func runDoctor(ctx context.Context, opts *options, args []string, stdout, stderr
 	w := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(w, "config file\t%s\n", file)
 	rows := []struct{ label, field, value string }{
-		{"profile", scaleway.FieldProfile, orNone(cfg.Profile)},
-		{"secret key", scaleway.FieldSecretKey, key},
-		{"access key", scaleway.FieldAccessKey, orNone(cfg.AccessKey)},
-		{"zone", scaleway.FieldZone, string(cfg.Zone)},
-		{"project", scaleway.FieldProjectID, orNone(cfg.ProjectID)},
-		{"organization", scaleway.FieldOrganizationID, orNone(cfg.OrganizationID)},
-		{"api url", scaleway.FieldAPIURL, cfg.APIURL},
+		{"profile", scwconfig.FieldProfile, orNone(cfg.Profile)},
+		{"secret key", scwconfig.FieldSecretKey, key},
+		{"access key", scwconfig.FieldAccessKey, orNone(cfg.AccessKey)},
+		{"zone", scwconfig.FieldZone, string(cfg.Zone)},
+		{"project", scwconfig.FieldProjectID, orNone(cfg.ProjectID)},
+		{"organization", scwconfig.FieldOrganizationID, orNone(cfg.OrganizationID)},
+		{"api url", scwconfig.FieldAPIURL, cfg.APIURL},
 	}
 	for _, row := range rows {
 		source := cfg.Sources[row.field]

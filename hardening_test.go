@@ -320,7 +320,7 @@ func TestHostileInputThroughTheBinary(t *testing.T) {
 				for _, d := range body.Details {
 					fields = append(fields, d.ArgumentName)
 				}
-				if body.Type != scaleway.ErrInvalidArguments || !strings.Contains(strings.Join(fields, " "), tc.field) {
+				if body.Type != scaleway.TypeInvalidArguments || !strings.Contains(strings.Join(fields, " "), tc.field) {
 					t.Errorf("400 names %v, want %q: %.300s", fields, tc.field, a.body)
 				}
 				if len(a.body) > 4000 {
@@ -376,18 +376,18 @@ func TestHTTPSecurity(t *testing.T) {
 		headers  []string
 		host     string
 		want     int
-		wantType string // the REST listener's error type; the MCP listener answers plain JSON
+		wantType scaleway.ErrorType // the REST listener's error type; the MCP listener answers plain JSON
 	}{
 		{name: "plain request", want: 200},
-		{name: "rebinding Host", host: "evil.example", want: 403, wantType: scaleway.ErrPermissionsDenied},
-		{name: "LAN Host", host: "192.168.1.20:9090", want: 403, wantType: scaleway.ErrPermissionsDenied},
-		{name: "cross-site Origin", headers: []string{"Origin", "https://evil.example"}, want: 403, wantType: scaleway.ErrPermissionsDenied},
-		{name: "cross-site fetch", headers: []string{"Sec-Fetch-Site", "cross-site", "Origin", "http://localhost:1"}, want: 403, wantType: scaleway.ErrPermissionsDenied},
-		{name: "body over the limit", big: true, want: 413, wantType: scaleway.ErrInvalidRequest},
-		{name: "no token", guarded: true, want: 401, wantType: scaleway.ErrDeniedAuthentication},
-		{name: "wrong token", guarded: true, headers: []string{"Authorization", "Bearer " + newUUID(t)}, want: 401, wantType: scaleway.ErrDeniedAuthentication},
+		{name: "rebinding Host", host: "evil.example", want: 403, wantType: scaleway.TypePermissionsDenied},
+		{name: "LAN Host", host: "192.168.1.20:9090", want: 403, wantType: scaleway.TypePermissionsDenied},
+		{name: "cross-site Origin", headers: []string{"Origin", "https://evil.example"}, want: 403, wantType: scaleway.TypePermissionsDenied},
+		{name: "cross-site fetch", headers: []string{"Sec-Fetch-Site", "cross-site", "Origin", "http://localhost:1"}, want: 403, wantType: scaleway.TypePermissionsDenied},
+		{name: "body over the limit", big: true, want: 413, wantType: scaleway.TypeInvalidRequest},
+		{name: "no token", guarded: true, want: 401, wantType: scaleway.TypeDeniedAuthentication},
+		{name: "wrong token", guarded: true, headers: []string{"Authorization", "Bearer " + newUUID(t)}, want: 401, wantType: scaleway.TypeDeniedAuthentication},
 		{name: "right token", guarded: true, headers: []string{"Authorization", "Bearer TOKEN"}, want: 200},
-		{name: "right token, rebinding Host", guarded: true, headers: []string{"Authorization", "Bearer TOKEN"}, host: "evil.example", want: 403, wantType: scaleway.ErrPermissionsDenied},
+		{name: "right token, rebinding Host", guarded: true, headers: []string{"Authorization", "Bearer TOKEN"}, host: "evil.example", want: 403, wantType: scaleway.TypePermissionsDenied},
 	}
 	for _, tt := range tests {
 		for _, listener := range []string{"mcp", "rest"} {
@@ -537,9 +537,9 @@ var canaryCalls = []struct {
 	{tool: tools.ListImagesTool, args: `{"per_page":"x"}`},
 	{tool: "no-such-tool", args: `{}`},
 	{tool: tools.ListImagesTool, args: `{}`, route: scalewaytest.RouteListImages, faults: []scalewaytest.Fault{
-		scalewaytest.ErrorAnswer(401, scaleway.Error{Type: scaleway.ErrDeniedAuthentication, Method: "api_key", Reason: "not_found"})}},
+		scalewaytest.ErrorAnswer(401, scaleway.Error{Type: scaleway.TypeDeniedAuthentication, Method: "api_key", Reason: "not_found"})}},
 	{tool: tools.ListImagesTool, args: `{}`, route: scalewaytest.RouteListImages, faults: []scalewaytest.Fault{
-		scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions", Details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "read"}}})}},
+		scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions", Details: []scaleway.ErrorDetail{{Resource: "instance_image", Action: "read"}}})}},
 	{tool: tools.GetImageTool, args: `{"image_id":"{{image}}"}`, route: scalewaytest.RouteGetImage, faults: []scalewaytest.Fault{
 		scalewaytest.ServerError(503), scalewaytest.ServerError(502), scalewaytest.ServerError(504), scalewaytest.ServerError(503)}},
 	{tool: tools.ListImagesTool, args: `{}`, route: scalewaytest.RouteListImages, faults: []scalewaytest.Fault{scalewaytest.TooManyRequests(time.Second)}},
@@ -633,7 +633,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 			{method: "GET", path: images, headers: []string{"Authorization", "Bearer " + restToken[:20]}}, // a prefix of the token
 			{method: "GET", path: images, headers: []string{"X-Auth-Token", key}},                         // no token
 			{method: "GET", path: images, headers: append([]string{"X-Auth-Token", "not-a-key"}, auth...)},
-			{method: "GET", path: images, headers: auth, route: scalewaytest.RouteListImages, fault: &[]scalewaytest.Fault{scalewaytest.ErrorAnswer(401, scaleway.Error{Type: scaleway.ErrDeniedAuthentication, Method: "api_key", Reason: "not_found"})}[0]},
+			{method: "GET", path: images, headers: auth, route: scalewaytest.RouteListImages, fault: &[]scalewaytest.Fault{scalewaytest.ErrorAnswer(401, scaleway.Error{Type: scaleway.TypeDeniedAuthentication, Method: "api_key", Reason: "not_found"})}[0]},
 			{method: "GET", path: images, headers: auth, route: scalewaytest.RouteListImages, fault: &[]scalewaytest.Fault{scalewaytest.MalformedJSON()}[0]},
 			{method: "POST", path: images, body: `{"root_volume":"` + fake.Snapshots("fr-par-1")[0].ID + `","arch":"arm64"}`, headers: auth, route: scalewaytest.RouteCreateImage, fault: &[]scalewaytest.Fault{scalewaytest.DroppedConnection()}[0]},
 			{method: "POST", path: images, body: `{"x":"` + strings.Repeat("x", 2<<20) + `"}`, headers: auth},

@@ -100,10 +100,7 @@ func (a *app) mcpHTTPHandler() (http.Handler, error) {
 // the calls made while serving that request.
 func withCallerKey(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if key := r.Header.Get("X-Auth-Token"); key != "" {
-			r = r.WithContext(scaleway.ContextWithSecretKey(r.Context(), key))
-		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(scaleway.CallerContext(r)))
 	})
 }
 

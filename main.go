@@ -15,8 +15,6 @@ import (
 	"slices"
 	"strings"
 	"syscall"
-
-	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // Set by the release build through -ldflags.
@@ -28,7 +26,6 @@ var (
 
 func main() {
 	version = moduleVersion(version)
-	scaleway.Version = version
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr)
 	stop()

@@ -10,10 +10,9 @@ import (
 // configuration as the MCP tools.
 func (a *app) restHandler() http.Handler {
 	return rest.NewHandler(rest.Options{
-		Client:              a.client,
-		ReadOnly:            a.opts.readOnly,
-		DefaultProject:      a.deps.DefaultProject,
-		DefaultOrganization: a.deps.DefaultOrg,
-		Logger:              a.logger.With().Str("listener", "rest").Logger(),
+		Client:   a.client,
+		ReadOnly: a.opts.readOnly,
+		Logger:   a.logger.With().Str("listener", "rest").Logger(),
+		Version:  version,
 	})
 }

@@ -37,13 +37,13 @@ func refusal(status int, message string) *scaleway.Error {
 	e := &scaleway.Error{StatusCode: status, Message: message}
 	switch status {
 	case http.StatusUnauthorized:
-		e.Type, e.Method, e.Reason = scaleway.ErrDeniedAuthentication, "unknown_method", "invalid_argument"
+		e.Type, e.Method, e.Reason = scaleway.TypeDeniedAuthentication, "unknown_method", "invalid_argument"
 	case http.StatusForbidden:
-		e.Type = scaleway.ErrPermissionsDenied
+		e.Type = scaleway.TypePermissionsDenied
 	case http.StatusRequestEntityTooLarge:
-		e.Type = scaleway.ErrInvalidRequest
+		e.Type = scaleway.TypeInvalidRequest
 	default:
-		e.Type = scaleway.ErrUnknown
+		e.Type = scaleway.TypeUnknown
 	}
 	return e
 }
@@ -72,26 +72,26 @@ func failureAnswer(err error) *scaleway.Error {
 		return bodyTooLarge(tooLarge.Limit)
 	case errors.Is(err, scaleway.ErrNoSecretKey):
 		return &scaleway.Error{
-			StatusCode: http.StatusUnauthorized, Type: scaleway.ErrDeniedAuthentication,
+			StatusCode: http.StatusUnauthorized, Type: scaleway.TypeDeniedAuthentication,
 			Message: "authentication is denied: send X-Auth-Token, or start the server with SCW_SECRET_KEY or SCALEWAY_API_KEY set",
 			Method:  "api_key", Reason: "invalid_argument",
 		}
-	case errors.As(err, &apiErr) && apiErr.Type == scaleway.ErrRedirect:
+	case errors.As(err, &apiErr) && apiErr.Type == scaleway.TypeRedirect:
 		// The API URL points at something that redirects: the gateway's
 		// fault, and its own 3xx must not send our caller anywhere.
-		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.ErrRedirect, Message: apiErr.Error(), RequestID: apiErr.RequestID}
+		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.TypeRedirect, Message: apiErr.Error(), RequestID: apiErr.RequestID}
 	case errors.As(err, &apiErr) && apiErr.StatusCode >= http.StatusBadRequest:
 		return apiErr
 	case errors.As(err, &apiErr):
 		// A 2xx the client could not read (not JSON, no image): the
 		// gateway's fault as far as our caller is concerned.
-		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.ErrUnknown, Message: "Scaleway sent an unreadable answer: " + apiErr.Message, RequestID: apiErr.RequestID}
+		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.TypeUnknown, Message: "Scaleway sent an unreadable answer: " + apiErr.Message, RequestID: apiErr.RequestID}
 	case errors.As(err, &transportErr) && errors.Is(err, context.DeadlineExceeded):
-		return &scaleway.Error{StatusCode: http.StatusGatewayTimeout, Type: scaleway.ErrUnknown, Message: transportErr.Error()}
+		return &scaleway.Error{StatusCode: http.StatusGatewayTimeout, Type: scaleway.TypeUnknown, Message: transportErr.Error()}
 	case errors.As(err, &transportErr):
-		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.ErrUnknown, Message: transportErr.Error()}
+		return &scaleway.Error{StatusCode: http.StatusBadGateway, Type: scaleway.TypeUnknown, Message: transportErr.Error()}
 	}
-	return &scaleway.Error{StatusCode: http.StatusInternalServerError, Type: scaleway.ErrUnknown, Message: "internal error: " + err.Error()}
+	return &scaleway.Error{StatusCode: http.StatusInternalServerError, Type: scaleway.TypeUnknown, Message: "internal error: " + err.Error()}
 }
 
 // invalidArguments is Scaleway's 400 for bad input, one detail per field.
@@ -100,7 +100,7 @@ func invalidArguments(invalid []*scaleway.ValidationError) *scaleway.Error {
 	for i, v := range invalid {
 		details[i] = scaleway.ErrorDetail{ArgumentName: v.Field, Reason: argumentReason(v), HelpMessage: v.Field + " " + v.Reason}
 	}
-	return &scaleway.Error{StatusCode: http.StatusBadRequest, Type: scaleway.ErrInvalidArguments, Message: "invalid argument(s)", Details: details}
+	return &scaleway.Error{StatusCode: http.StatusBadRequest, Type: scaleway.TypeInvalidArguments, Message: "invalid argument(s)", Details: details}
 }
 
 // argumentReason is the detail's reason in Scaleway's vocabulary: required
@@ -115,7 +115,7 @@ func argumentReason(v *scaleway.ValidationError) string {
 // refuseWrite answers every write of a read-only server.
 func refuseWrite(w http.ResponseWriter, _ *http.Request) {
 	writeAPIError(w, &scaleway.Error{
-		StatusCode: http.StatusForbidden, Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions",
+		StatusCode: http.StatusForbidden, Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions",
 		Details:     []scaleway.ErrorDetail{{Resource: "instance_image", Action: "write"}},
 		HelpMessage: "this server runs read-only (--read-only): it lists and reads images but never creates, changes or deletes them",
 	})

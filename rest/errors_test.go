@@ -31,14 +31,14 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		body       string
 		header     []string
 		wantStatus int
-		wantType   string
+		wantType   scaleway.ErrorType
 		// wantUpstream, when not 0, is how many requests upstream got.
 		wantUpstream int
 		check        func(t *testing.T, a answer, e scaleway.Error)
 	}{
 		{
 			name: "404 unknown image", method: http.MethodGet, path: "/" + missingID,
-			wantStatus: 404, wantType: scaleway.ErrNotFound,
+			wantStatus: 404, wantType: scaleway.TypeNotFound,
 			check: func(t *testing.T, _ answer, e scaleway.Error) {
 				if e.Resource != "instance_image" || e.ResourceID != missingID || e.Message != "resource is not found" {
 					t.Errorf("error = %+v", e)
@@ -48,7 +48,7 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		{
 			name: "401 unknown key", opts: fixtureOptions{fake: scalewaytest.Options{AcceptedTokens: []string{scalewaytest.SandboxToken}}},
 			method: http.MethodGet, header: []string{"X-Auth-Token", otherKey},
-			wantStatus: 401, wantType: scaleway.ErrDeniedAuthentication,
+			wantStatus: 401, wantType: scaleway.TypeDeniedAuthentication,
 			check: func(t *testing.T, _ answer, e scaleway.Error) {
 				if e.Method != "api_key" || e.Reason != "not_found" {
 					t.Errorf("error = %+v", e)
@@ -58,7 +58,7 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		{
 			name: "403 read-only key", opts: fixtureOptions{fake: scalewaytest.Options{ReadOnlyTokens: []string{otherKey}}},
 			method: http.MethodDelete, path: "/{id}", header: []string{"X-Auth-Token", otherKey},
-			wantStatus: 403, wantType: scaleway.ErrPermissionsDenied,
+			wantStatus: 403, wantType: scaleway.TypePermissionsDenied,
 			check: func(t *testing.T, _ answer, e scaleway.Error) {
 				if len(e.Details) != 1 || e.Details[0].Resource != "instance_image" || e.Details[0].Action != "write" {
 					t.Errorf("details = %+v", e.Details)
@@ -68,13 +68,13 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		{
 			name: "403 quota", opts: fixtureOptions{fake: scalewaytest.Options{PrivateImageQuota: 3}},
 			method: http.MethodPost, body: `{"root_volume":"{snapshot}","arch":"x86_64","project":"` + scalewaytest.DefaultProjectID + `"}`,
-			wantStatus: 403, wantType: scaleway.ErrQuotasExceeded,
+			wantStatus: 403, wantType: scaleway.TypeQuotasExceeded,
 		},
 		{
 			name: "409 transient state", route: scalewaytest.RouteUpdateImage,
-			script: []scalewaytest.Fault{scalewaytest.ErrorAnswer(409, scaleway.Error{Type: scaleway.ErrTransientState, Message: "resource is in a transient state", Resource: "instance_image", CurrentState: "creating"})},
+			script: []scalewaytest.Fault{scalewaytest.ErrorAnswer(409, scaleway.Error{Type: scaleway.TypeTransientState, Message: "resource is in a transient state", Resource: "instance_image", CurrentState: "creating"})},
 			method: http.MethodPatch, path: "/{id}", body: `{"name":"x"}`,
-			wantStatus: 409, wantType: scaleway.ErrTransientState,
+			wantStatus: 409, wantType: scaleway.TypeTransientState,
 			check: func(t *testing.T, _ answer, e scaleway.Error) {
 				if e.CurrentState != "creating" {
 					t.Errorf("current_state = %q", e.CurrentState)
@@ -84,7 +84,7 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		{
 			name: "404 from upstream: unknown snapshot", method: http.MethodPost,
 			body:       `{"root_volume":"` + missingID + `","arch":"x86_64","project":"` + scalewaytest.DefaultProjectID + `"}`,
-			wantStatus: 404, wantType: scaleway.ErrNotFound,
+			wantStatus: 404, wantType: scaleway.TypeNotFound,
 			check: func(t *testing.T, _ answer, e scaleway.Error) {
 				if e.Resource != "instance_snapshot" || e.ResourceID != missingID {
 					t.Errorf("error = %+v", e)
@@ -93,7 +93,7 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		},
 		{
 			name: "400 from upstream: no owner", method: http.MethodPost, body: `{"root_volume":"{snapshot}","arch":"x86_64"}`,
-			wantStatus: 400, wantType: scaleway.ErrInvalidArguments,
+			wantStatus: 400, wantType: scaleway.TypeInvalidArguments,
 			check: func(t *testing.T, _ answer, e scaleway.Error) {
 				if len(e.Details) != 1 || e.Details[0].ArgumentName != "project" || e.Details[0].Reason != "required" {
 					t.Errorf("details = %+v", e.Details)
@@ -103,7 +103,7 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		{
 			name: "429 with Retry-After", route: scalewaytest.RouteListImages,
 			script: []scalewaytest.Fault{scalewaytest.TooManyRequests(7 * time.Second)},
-			method: http.MethodGet, wantStatus: 429, wantType: scaleway.ErrTooManyRequests,
+			method: http.MethodGet, wantStatus: 429, wantType: scaleway.TypeTooManyRequests,
 			check: func(t *testing.T, a answer, _ scaleway.Error) {
 				if a.header.Get("Retry-After") != "7" {
 					t.Errorf("Retry-After = %q; want 7", a.header.Get("Retry-After"))
@@ -122,7 +122,7 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		},
 		{
 			name: "malformed answer", route: scalewaytest.RouteGetImage, script: []scalewaytest.Fault{scalewaytest.MalformedJSON()},
-			method: http.MethodGet, path: "/{id}", wantStatus: 502, wantType: scaleway.ErrUnknown,
+			method: http.MethodGet, path: "/{id}", wantStatus: 502, wantType: scaleway.TypeUnknown,
 			check: func(t *testing.T, _ answer, e scaleway.Error) {
 				if !strings.Contains(e.Message, "unreadable answer") {
 					t.Errorf("message = %q", e.Message)
@@ -131,7 +131,7 @@ func TestUpstreamErrorsPassThrough(t *testing.T) {
 		},
 		{
 			name: "dropped connection", route: scalewaytest.RouteListImages, script: []scalewaytest.Fault{scalewaytest.DroppedConnection()},
-			method: http.MethodGet, wantStatus: 502, wantType: scaleway.ErrUnknown,
+			method: http.MethodGet, wantStatus: 502, wantType: scaleway.TypeUnknown,
 		},
 	}
 	for _, tt := range tests {
@@ -198,7 +198,7 @@ func TestNoKeyAtAll(t *testing.T) {
 	f := newFixture(t, fixtureOptions{noKey: true})
 	a := f.do(t, http.MethodGet, imagesPath(zone), "")
 	e := a.apiError(t)
-	if a.status != http.StatusUnauthorized || e.Type != scaleway.ErrDeniedAuthentication ||
+	if a.status != http.StatusUnauthorized || e.Type != scaleway.TypeDeniedAuthentication ||
 		!strings.Contains(e.Message, "SCW_SECRET_KEY") || !strings.Contains(e.Message, "SCALEWAY_API_KEY") {
 		t.Errorf("answer = %d %+v; want 401 naming SCW_SECRET_KEY and SCALEWAY_API_KEY", a.status, e)
 	}
@@ -222,7 +222,7 @@ func TestReadOnlyRefusesWrites(t *testing.T) {
 	for _, w := range writes {
 		a := f.do(t, w.method, w.path, w.body)
 		e := a.apiError(t)
-		if a.status != http.StatusForbidden || e.Type != scaleway.ErrPermissionsDenied || e.Message != "insufficient permissions" ||
+		if a.status != http.StatusForbidden || e.Type != scaleway.TypePermissionsDenied || e.Message != "insufficient permissions" ||
 			len(e.Details) != 1 || e.Details[0] != (scaleway.ErrorDetail{Resource: "instance_image", Action: "write"}) ||
 			!strings.Contains(e.HelpMessage, "read-only") {
 			t.Errorf("%s %s = %d %s; want 403 permissions_denied", w.method, w.path, a.status, a.body)

@@ -30,11 +30,12 @@ type fixture struct {
 }
 
 type fixtureOptions struct {
-	fake  scalewaytest.Options
-	rest  rest.Options
-	noKey bool // the client has no secret key of its own
-	retry *scaleway.RetryPolicy
-	wrap  func(http.Handler) http.Handler // e.g. listener.Wrap
+	fake   scalewaytest.Options
+	rest   rest.Options
+	client []scaleway.Option // after the fixture's own
+	noKey  bool              // the client has no secret key of its own
+	retry  *scaleway.RetryPolicy
+	wrap   func(http.Handler) http.Handler // e.g. listener.Wrap
 }
 
 func newFixture(t *testing.T, o fixtureOptions) *fixture {
@@ -52,7 +53,7 @@ func newFixture(t *testing.T, o fixtureOptions) *fixture {
 	if !o.noKey {
 		clientOpts = append(clientOpts, scaleway.WithSecretKey(scalewaytest.SandboxToken))
 	}
-	client, err := scaleway.NewClient(clientOpts...)
+	client, err := scaleway.NewClient(append(clientOpts, o.client...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -75,11 +75,12 @@ func FuzzRequest(f *testing.F) {
 		scaleway.WithSecretKey(scalewaytest.SandboxToken),
 		scaleway.WithRetryPolicy(scaleway.NoRetries),
 		scaleway.WithHTTPClient(&http.Client{Transport: fake.Transport()}),
+		scaleway.WithDefaultProject(scalewaytest.DefaultProjectID),
 	)
 	if err != nil {
 		f.Fatal(err)
 	}
-	handler := rest.NewHandler(rest.Options{Client: client, DefaultProject: scalewaytest.DefaultProjectID, Logger: zerolog.Nop()})
+	handler := rest.NewHandler(rest.Options{Client: client, Logger: zerolog.Nop()})
 
 	f.Fuzz(func(t *testing.T, methodIndex uint8, target string, body []byte) {
 		method := fuzzMethods[int(methodIndex)%len(fuzzMethods)]
@@ -121,7 +122,7 @@ func FuzzRequest(f *testing.F) {
 			t.Fatalf("%s %q %.200q: upstream had to refuse the arguments: %.300s", method, target, body, raw)
 		}
 		var e scaleway.Error
-		if err := json.Unmarshal(raw, &e); err != nil || e.Type != scaleway.ErrInvalidArguments || len(e.Details) == 0 {
+		if err := json.Unmarshal(raw, &e); err != nil || e.Type != scaleway.TypeInvalidArguments || len(e.Details) == 0 {
 			t.Fatalf("%s %q: 400 without field details: %.300s", method, target, raw)
 		}
 		for _, d := range e.Details {

@@ -11,6 +11,7 @@
 package rest
 
 import (
+	"cmp"
 	"net/http"
 	"strings"
 
@@ -22,16 +23,16 @@ import (
 // Options configures NewHandler.
 type Options struct {
 	// Client makes every upstream call. Its secret key is used unless a
-	// request carries its own X-Auth-Token.
+	// request carries its own X-Auth-Token, and its default project, else
+	// default organization, owns images created without either.
 	Client *scaleway.Client
 	// ReadOnly refuses every write with 403 before anything is sent.
 	ReadOnly bool
-	// DefaultProject, else DefaultOrganization, owns images created
-	// without a project or an organization, as in the Scaleway SDKs.
-	DefaultProject      string
-	DefaultOrganization string
 	// Logger gets one line per request; it never sees a secret.
 	Logger zerolog.Logger
+	// Version is the program's, which the OpenAPI document states; "dev"
+	// when empty.
+	Version string
 }
 
 // The adapter's paths: Scaleway's, below /v1.
@@ -67,7 +68,7 @@ func NewHandler(opts Options) http.Handler {
 		{http.MethodGet, imagePattern, false, s.getImage},
 		{http.MethodPatch, imagePattern, true, s.updateImage},
 		{http.MethodDelete, imagePattern, true, s.deleteImage},
-		{http.MethodGet, openAPIPath, false, serveOpenAPI},
+		{http.MethodGet, openAPIPath, false, serveOpenAPI(encodeOpenAPI(cmp.Or(opts.Version, devVersion)))},
 		{http.MethodGet, healthPath, false, serveHealth},
 	}
 	mux := http.NewServeMux()
@@ -107,5 +108,5 @@ func methodNotAllowed(methods []string) http.Handler {
 }
 
 func notFound(w http.ResponseWriter, r *http.Request) {
-	writeAPIError(w, &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.ErrNotFound, Message: "no route for " + r.Method + " " + r.URL.Path})
+	writeAPIError(w, &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.TypeNotFound, Message: "no route for " + r.Method + " " + r.URL.Path})
 }

@@ -101,6 +101,20 @@ func TestOpenAPIServed(t *testing.T) {
 	}
 }
 
+// TestOpenAPIStatesTheVersion: the document states the version the
+// program passes in, and "dev" without one.
+func TestOpenAPIStatesTheVersion(t *testing.T) {
+	t.Parallel()
+	for version, want := range map[string]string{"": "dev", "v1.2.3": "v1.2.3"} {
+		f := newFixture(t, fixtureOptions{rest: rest.Options{Version: version}})
+		var doc struct{ Info struct{ Version string } }
+		f.do(t, http.MethodGet, "/v1/openapi.json", "").decode(t, &doc)
+		if doc.Info.Version != want {
+			t.Errorf("Version %q: the document states %q; want %q", version, doc.Info.Version, want)
+		}
+	}
+}
+
 // TestOpenAPIZonesMatchClient guards the document against drifting from
 // the client's zones and bounds.
 func TestOpenAPIZonesMatchClient(t *testing.T) {
@@ -144,14 +158,14 @@ func TestBehindListener(t *testing.T) {
 		name, method, path, body string
 		header                   []string
 		wantStatus               int
-		wantType                 string
+		wantType                 scaleway.ErrorType
 	}{
-		{"no token", "GET", imagesPath(zone), "", nil, 401, scaleway.ErrDeniedAuthentication},
-		{"wrong token", "GET", imagesPath(zone), "", []string{"Authorization", "Bearer nope-nope-nope-nope-nope"}, 401, scaleway.ErrDeniedAuthentication},
+		{"no token", "GET", imagesPath(zone), "", nil, 401, scaleway.TypeDeniedAuthentication},
+		{"wrong token", "GET", imagesPath(zone), "", []string{"Authorization", "Bearer nope-nope-nope-nope-nope"}, 401, scaleway.TypeDeniedAuthentication},
 		{"health without token", "GET", "/healthz", "", nil, 200, ""},
 		{"token", "GET", imagesPath(zone), "", []string{"Authorization", "Bearer " + token}, 200, ""},
 		{"token and caller key", "GET", imagesPath(zone), "", []string{"Authorization", "Bearer " + token, "X-Auth-Token", otherKey}, 200, ""},
-		{"1 MiB name", "POST", imagesPath(zone), bigName, []string{"Authorization", "Bearer " + token}, 413, scaleway.ErrInvalidRequest},
+		{"1 MiB name", "POST", imagesPath(zone), bigName, []string{"Authorization", "Bearer " + token}, 413, scaleway.TypeInvalidRequest},
 	}
 	for _, tt := range tests {
 		a := f.do(t, tt.method, tt.path, tt.body, tt.header...)

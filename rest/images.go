@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -9,24 +8,20 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
-// callContext is the request's context, carrying the caller's own
-// X-Auth-Token when it sent one: that key then replaces the server's for
-// this call.
-func callContext(r *http.Request) context.Context {
-	if key := r.Header.Get("X-Auth-Token"); key != "" {
-		return scaleway.ContextWithSecretKey(r.Context(), key)
-	}
-	return r.Context()
-}
+// The handlers only parse: the client checks every call's zone, id and
+// body, and reports every problem at once. A request that does not parse
+// is refused here without calling the client; its answer then names the
+// zone's and id's problems too, by the client's own checks, so that it
+// still lists every problem.
 
 func (s *server) listImages(w http.ResponseWriter, r *http.Request) {
-	zone, zoneErr := scaleway.ParseZone(r.PathValue("zone"))
-	req, queryErr := parseListQuery(r.URL.Query())
-	if err := errors.Join(zoneErr, queryErr, req.Validate()); err != nil {
-		writeFailure(w, err)
+	zone := scaleway.Zone(r.PathValue("zone"))
+	req, err := parseListQuery(r.URL.Query())
+	if err != nil {
+		writeFailure(w, errors.Join(scaleway.CheckZone(zone), err, req.Validate()))
 		return
 	}
-	page, resp, err := s.opts.Client.ListImages(callContext(r), zone, req)
+	page, resp, err := s.opts.Client.ListImages(scaleway.CallerContext(r), zone, req)
 	if err != nil {
 		writeFailure(w, err)
 		return
@@ -45,19 +40,16 @@ func (s *server) listImages(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, listAnswer{images})
 }
 
+// createImage creates the image the body describes. One that names no
+// owner goes to the client's default project or organization.
 func (s *server) createImage(w http.ResponseWriter, r *http.Request) {
-	zone, zoneErr := scaleway.ParseZone(r.PathValue("zone"))
+	zone := scaleway.Zone(r.PathValue("zone"))
 	var req scaleway.CreateImageRequest
 	if err := decodeBody(r, &req); err != nil {
-		writeFailure(w, errors.Join(zoneErr, err))
+		writeFailure(w, errors.Join(scaleway.CheckZone(zone), err))
 		return
 	}
-	s.fillOwner(&req)
-	if err := errors.Join(zoneErr, req.Validate()); err != nil {
-		writeFailure(w, err)
-		return
-	}
-	img, resp, err := s.opts.Client.CreateImage(callContext(r), zone, &req)
+	img, resp, err := s.opts.Client.CreateImage(scaleway.CallerContext(r), zone, &req)
 	if err != nil {
 		writeFailure(w, err)
 		return
@@ -67,44 +59,19 @@ func (s *server) createImage(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, imageAnswer{img})
 }
 
-// fillOwner gives an image created without project or organization to the
-// default project, else the default organization, as the Scaleway SDKs do.
-// An empty string counts as absent, so that only one of the two is sent.
-func (s *server) fillOwner(req *scaleway.CreateImageRequest) {
-	if req.Project != nil && *req.Project == "" {
-		req.Project = nil
-	}
-	if req.Organization != nil && *req.Organization == "" {
-		req.Organization = nil
-	}
-	switch {
-	case req.Project != nil || req.Organization != nil:
-	case s.opts.DefaultProject != "":
-		project := s.opts.DefaultProject
-		req.Project = &project
-	case s.opts.DefaultOrganization != "":
-		organization := s.opts.DefaultOrganization
-		req.Organization = &organization
-	}
-}
-
 func (s *server) setImage(w http.ResponseWriter, r *http.Request) {
 	zone, id, req, err := pathAndBody[scaleway.SetImageRequest](r)
 	if err != nil {
 		writeFailure(w, err)
 		return
 	}
-	img, resp, err := s.opts.Client.SetImage(callContext(r), zone, id, req)
+	img, resp, err := s.opts.Client.SetImage(scaleway.CallerContext(r), zone, id, req)
 	s.writeImage(w, img, resp, err)
 }
 
 func (s *server) getImage(w http.ResponseWriter, r *http.Request) {
-	zone, id, err := pathArguments(r)
-	if err != nil {
-		writeFailure(w, err)
-		return
-	}
-	img, resp, err := s.opts.Client.GetImage(callContext(r), zone, id)
+	zone, id := pathArguments(r)
+	img, resp, err := s.opts.Client.GetImage(scaleway.CallerContext(r), zone, id)
 	s.writeImage(w, img, resp, err)
 }
 
@@ -114,34 +81,23 @@ func (s *server) updateImage(w http.ResponseWriter, r *http.Request) {
 		writeFailure(w, err)
 		return
 	}
-	img, resp, err := s.opts.Client.UpdateImage(callContext(r), zone, id, req)
+	img, resp, err := s.opts.Client.UpdateImage(scaleway.CallerContext(r), zone, id, req)
 	s.writeImage(w, img, resp, err)
 }
 
-// pathAndBody reads the zone and id of the path and a JSON body of type T,
-// and validates them all, so that one answer names every bad field.
-func pathAndBody[T any, PT interface {
-	*T
-	Validate() error
-}](r *http.Request) (scaleway.Zone, string, PT, error) {
-	zone, id, pathErr := pathArguments(r)
-	req := PT(new(T))
+// pathAndBody reads the zone and id of the path and a JSON body of type T.
+func pathAndBody[T any](r *http.Request) (scaleway.Zone, string, *T, error) {
+	zone, id := pathArguments(r)
+	req := new(T)
 	if err := decodeBody(r, req); err != nil {
-		return "", "", nil, errors.Join(pathErr, err)
-	}
-	if err := errors.Join(pathErr, req.Validate()); err != nil {
-		return "", "", nil, err
+		return "", "", nil, errors.Join(scaleway.CheckPath(zone, idField(r.Method), id), err)
 	}
 	return zone, id, req, nil
 }
 
 func (s *server) deleteImage(w http.ResponseWriter, r *http.Request) {
-	zone, id, err := pathArguments(r)
-	if err != nil {
-		writeFailure(w, err)
-		return
-	}
-	resp, err := s.opts.Client.DeleteImage(callContext(r), zone, id)
+	zone, id := pathArguments(r)
+	resp, err := s.opts.Client.DeleteImage(scaleway.CallerContext(r), zone, id)
 	if err != nil {
 		writeFailure(w, err)
 		return
@@ -161,12 +117,9 @@ func (s *server) writeImage(w http.ResponseWriter, img *scaleway.Image, resp *sc
 	writeJSON(w, http.StatusOK, imageAnswer{img})
 }
 
-// pathArguments checks the zone and image id of the path, reporting both
-// when both are wrong.
-func pathArguments(r *http.Request) (scaleway.Zone, string, error) {
-	zone, zoneErr := scaleway.ParseZone(r.PathValue("zone"))
-	id := r.PathValue("image_id")
-	return zone, id, errors.Join(zoneErr, scaleway.ValidateUUID(idField(r.Method), id))
+// pathArguments are the zone and image id of the path, as written.
+func pathArguments(r *http.Request) (scaleway.Zone, string) {
+	return scaleway.Zone(r.PathValue("zone")), r.PathValue("image_id")
 }
 
 // imagePath is the adapter's path of one image.

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/scaleway-images-mcp/scaleway-images-mcp/rest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 )
@@ -156,20 +155,20 @@ func TestCreateImage(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name        string
-		opts        rest.Options
-		owner       string // JSON fragment added to the body
+		opts        []scaleway.Option // the client's default owner
+		owner       string            // JSON fragment added to the body
 		wantProject string
 		wantOrg     string
 	}{
-		{"default project filled", rest.Options{DefaultProject: scalewaytest.DefaultProjectID, DefaultOrganization: "33333333-3333-4333-8333-333333333333"}, "", scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID},
-		{"default organization filled", rest.Options{DefaultOrganization: scalewaytest.DefaultOrganizationID}, "", scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID},
-		{"caller's project kept", rest.Options{DefaultProject: "44444444-4444-4444-8444-444444444444"}, `,"project":"` + scalewaytest.DefaultProjectID + `"`, scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID},
-		{"caller's organization kept", rest.Options{DefaultProject: "44444444-4444-4444-8444-444444444444"}, `,"organization":"` + scalewaytest.DefaultOrganizationID + `","project":""`, scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID},
+		{"default project filled", []scaleway.Option{scaleway.WithDefaultProject(scalewaytest.DefaultProjectID), scaleway.WithDefaultOrganization("33333333-3333-4333-8333-333333333333")}, "", scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID},
+		{"default organization filled", []scaleway.Option{scaleway.WithDefaultOrganization(scalewaytest.DefaultOrganizationID)}, "", scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID},
+		{"caller's project kept", []scaleway.Option{scaleway.WithDefaultProject("44444444-4444-4444-8444-444444444444")}, `,"project":"` + scalewaytest.DefaultProjectID + `"`, scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID},
+		{"caller's organization kept", []scaleway.Option{scaleway.WithDefaultProject("44444444-4444-4444-8444-444444444444")}, `,"organization":"` + scalewaytest.DefaultOrganizationID + `","project":""`, scalewaytest.DefaultProjectID, scalewaytest.DefaultOrganizationID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			f := newFixture(t, fixtureOptions{rest: tt.opts})
+			f := newFixture(t, fixtureOptions{client: tt.opts})
 			snapshots := f.fake.Snapshots(zone)
 			body := `{"name":"from-rest","root_volume":"` + snapshots[0].ID + `","arch":"arm64","tags":["a","b"],` +
 				`"extra_volumes":{"1":{"id":"` + snapshots[2].ID + `"}},"default_bootscript":"legacy"` + tt.owner + `}`

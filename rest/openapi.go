@@ -4,30 +4,37 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"sync"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
-// OpenAPIDocument returns the adapter's OpenAPI 3.1 document, as served at
-// GET /v1/openapi.json. It is built once.
+// devVersion is the version the document states when the program names
+// none: a build from source.
+const devVersion = "dev"
+
+// OpenAPIDocument returns the adapter's OpenAPI 3.1 document as a handler
+// built without a Version serves it at GET /v1/openapi.json, for the tools
+// that write it out.
 func OpenAPIDocument() []byte {
-	return append([]byte(nil), openAPIJSON()...)
+	return encodeOpenAPI(devVersion)
 }
 
-var openAPIJSON = sync.OnceValue(func() []byte {
-	b, err := json.MarshalIndent(openAPI(), "", "  ")
+// encodeOpenAPI is the document of the adapter of that version.
+func encodeOpenAPI(version string) []byte {
+	b, err := json.MarshalIndent(openAPI(version), "", "  ")
 	if err != nil { // the document is made of maps, strings and numbers
 		panic("rest: encoding the OpenAPI document: " + err.Error())
 	}
 	return b
-})
+}
 
-func serveOpenAPI(w http.ResponseWriter, _ *http.Request) {
-	doc := openAPIJSON()
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
-	_, _ = w.Write(doc)
+// serveOpenAPI serves doc, which is built once, with the handler.
+func serveOpenAPI(doc []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(doc)))
+		_, _ = w.Write(doc)
+	}
 }
 
 const imagesTag = "Images"
@@ -37,12 +44,12 @@ const imagesTag = "Images"
 const sbsNote = "A volume of type sbs_snapshot (a Block Storage snapshot) reads with size 0 and an empty name, as Scaleway writes it: " +
 	"there 0 means unknown, and the real size is in the Block API (GET /block/v1alpha1/zones/{zone}/snapshots/{id})."
 
-func openAPI() object {
+func openAPI(version string) object {
 	return object{
 		"openapi": "3.1.0",
 		"info": object{
 			"title":   "Scaleway Instance images REST adapter",
-			"version": scaleway.Version,
+			"version": version,
 			"description": "The six Instance image operations of the Scaleway API, served under /v1 in Scaleway's own wire format, " +
 				"so that Scaleway SDKs and the scw CLI work with an API URL of http://127.0.0.1:8080/v1. " +
 				"Calls use the server's Scaleway secret key, or the caller's own X-Auth-Token. " +

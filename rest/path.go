@@ -1,7 +1,6 @@
 package rest
 
 import (
-	"errors"
 	"net/http"
 	"path"
 	"strings"
@@ -35,12 +34,12 @@ func checkCleanPath(method, p string) error {
 	}
 	if rest, ok := strings.CutPrefix(p, zonesPrefix); ok {
 		segments := strings.Split(rest, "/")
-		_, zoneErr := scaleway.ParseZone(segments[0])
-		var idErr error
+		zone := scaleway.Zone(segments[0])
+		err := scaleway.CheckZone(zone)
 		if len(segments) > 2 && segments[1] == "images" {
-			idErr = scaleway.ValidateUUID(idField(method), segments[2])
+			err = scaleway.CheckPath(zone, idField(method), segments[2])
 		}
-		if err := errors.Join(zoneErr, idErr); err != nil {
+		if err != nil {
 			return err
 		}
 	}

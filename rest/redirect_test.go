@@ -56,8 +56,8 @@ func TestUpstreamRedirectIsABadGateway(t *testing.T) {
 				t.Fatalf("answer %d (Location %q), want 502 and no Location: %s", a.status, a.header.Get("Location"), a.body)
 			}
 			e := a.apiError(t)
-			if e.Type != scaleway.ErrRedirect || !strings.Contains(e.Message, target.URL+"/steal") || !strings.Contains(e.Message, "SCW_API_URL") {
-				t.Errorf("error = %+v, want type %s naming the target and SCW_API_URL", e, scaleway.ErrRedirect)
+			if e.Type != scaleway.TypeRedirect || !strings.Contains(e.Message, target.URL+"/steal") || !strings.Contains(e.Message, "SCW_API_URL") {
+				t.Errorf("error = %+v, want type %s naming the target and SCW_API_URL", e, scaleway.TypeRedirect)
 			}
 			for _, key := range []string{scalewaytest.SandboxToken, otherKey} {
 				if strings.Contains(string(a.body), key) {

@@ -86,7 +86,7 @@ func TestInvalidInputNeverReachesUpstream(t *testing.T) {
 				t.Fatalf("status = %d; want 400 (%s)", a.status, a.body)
 			}
 			e := a.apiError(t)
-			if e.Type != scaleway.ErrInvalidArguments || e.Message != "invalid argument(s)" {
+			if e.Type != scaleway.TypeInvalidArguments || e.Message != "invalid argument(s)" {
 				t.Errorf("error = %+v; want invalid_arguments", e)
 			}
 			if len(e.Details) != len(tt.want) {

@@ -19,10 +19,6 @@ import (
 // DefaultAPIURL is the Scaleway API's base URL.
 const DefaultAPIURL = "https://api.scaleway.com"
 
-// Version is the product version put in the User-Agent; main sets it from
-// the build's ldflags.
-var Version = "dev"
-
 // maxResponseBytes bounds how much of an answer is read, so a broken proxy
 // or a hostile upstream cannot make the client buffer without limit. A
 // page of 100 images is about 100 KiB; one of 100 images at every bound
@@ -37,14 +33,20 @@ type Client struct {
 	baseURL         *url.URL
 	secretKey       string
 	redactedSecrets []string
-	userAgent       string
-	httpClient      *http.Client
-	retry           RetryPolicy
-	requestTimeout  time.Duration
-	listWorkers     int
-	inFlight        chan struct{} // one token per request in flight
-	maxPages        int
-	maxListBytes    int
+	// defaultProject, else defaultOrganization, owns an image created
+	// without an owner (CreateImage).
+	defaultProject      string
+	defaultOrganization string
+	version             string   // the product version in the User-Agent
+	userAgentTokens     []string // more product tokens after it
+	userAgent           string   // made of both once the options are applied
+	httpClient          *http.Client
+	retry               RetryPolicy
+	requestTimeout      time.Duration
+	listWorkers         int
+	inFlight            chan struct{} // one token per request in flight
+	maxPages            int
+	maxListBytes        int
 }
 
 // Option configures a Client.
@@ -70,6 +72,26 @@ func WithSecretKey(key string) Option {
 	}
 }
 
+// WithDefaultProject makes the project the owner of the images created
+// with neither a project nor an organization, as the Scaleway SDKs' default
+// project does. It is checked as the request's own project would be.
+func WithDefaultProject(id string) Option {
+	return func(c *Client) error {
+		c.defaultProject = id
+		return nil
+	}
+}
+
+// WithDefaultOrganization makes the organization the owner of the images
+// created with neither a project nor an organization, when there is no
+// default project.
+func WithDefaultOrganization(id string) Option {
+	return func(c *Client) error {
+		c.defaultOrganization = id
+		return nil
+	}
+}
+
 // WithRedactedSecrets names more secrets (such as the HTTP listeners'
 // bearer tokens) to replace by RedactSecret's form wherever the client
 // passes on text from an answer: error messages and details, request ids,
@@ -84,7 +106,7 @@ func WithRedactedSecrets(secrets ...string) Option {
 
 // WithHTTPClient makes the client send its requests with a copy of hc. hc
 // itself is not changed, but the copy refuses every redirect whatever hc's
-// CheckRedirect says (see ErrRedirect). Its Timeout should be zero: the
+// CheckRedirect says (see TypeRedirect). Its Timeout should be zero: the
 // client applies its own per-request timeout (WithRequestTimeout).
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) error {
@@ -99,7 +121,7 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // refuseRedirect keeps net/http from following a redirect: do then turns
-// the 3xx into an *Error of type ErrRedirect. The Scaleway API never
+// the 3xx into an *Error of type TypeRedirect. The Scaleway API never
 // redirects, and following would send X-Auth-Token again (net/http drops
 // only Authorization), to any host and even over plain HTTP; a 307 or 308
 // would send a write's body again too.
@@ -196,10 +218,23 @@ func WithMaxListBytes(n int) Option {
 	}
 }
 
+// WithVersion sets the product version the User-Agent names
+// (scaleway-images-mcp/<version>); it is "dev" unless the program says
+// otherwise, as its release build does.
+func WithVersion(version string) Option {
+	return func(c *Client) error {
+		if version == "" {
+			return errors.New("the version is empty; leave WithVersion out for \"dev\"")
+		}
+		c.version = version
+		return nil
+	}
+}
+
 // WithUserAgentSuffix appends a product token to the User-Agent.
 func WithUserAgentSuffix(token string) Option {
 	return func(c *Client) error {
-		c.userAgent += " " + token
+		c.userAgentTokens = append(c.userAgentTokens, token)
 		return nil
 	}
 }
@@ -212,7 +247,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	base, _ := url.Parse(DefaultAPIURL)
 	c := &Client{
 		baseURL:        base,
-		userAgent:      fmt.Sprintf("scaleway-images-mcp/%s (%s; %s; %s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH),
+		version:        "dev",
 		httpClient:     &http.Client{Transport: newTransport(), CheckRedirect: refuseRedirect},
 		retry:          DefaultRetryPolicy,
 		requestTimeout: 30 * time.Second,
@@ -226,6 +261,7 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, fmt.Errorf("configuring scaleway client: %w", err)
 		}
 	}
+	c.userAgent = strings.Join(append([]string{fmt.Sprintf("scaleway-images-mcp/%s (%s; %s; %s)", c.version, runtime.Version(), runtime.GOOS, runtime.GOARCH)}, c.userAgentTokens...), " ")
 	return c, nil
 }
 
@@ -254,6 +290,13 @@ func (c *Client) BaseURL() string { return c.baseURL.String() }
 // UserAgent returns the User-Agent the client sends.
 func (c *Client) UserAgent() string { return c.userAgent }
 
+// DefaultProject returns the project set by WithDefaultProject, "" if none.
+func (c *Client) DefaultProject() string { return c.defaultProject }
+
+// DefaultOrganization returns the organization set by
+// WithDefaultOrganization, "" if none.
+func (c *Client) DefaultOrganization() string { return c.defaultOrganization }
+
 type secretKeyContextKey struct{}
 
 // ContextWithSecretKey makes the client send key instead of its configured
@@ -261,6 +304,16 @@ type secretKeyContextKey struct{}
 // let each request carry its own credentials.
 func ContextWithSecretKey(ctx context.Context, key string) context.Context {
 	return context.WithValue(ctx, secretKeyContextKey{}, key)
+}
+
+// CallerContext is r's context, carrying the caller's own X-Auth-Token
+// when r has one (see ContextWithSecretKey): a server that calls the API
+// for its callers then uses each one's key for their calls.
+func CallerContext(r *http.Request) context.Context {
+	if key := r.Header.Get("X-Auth-Token"); key != "" {
+		return ContextWithSecretKey(r.Context(), key)
+	}
+	return r.Context()
 }
 
 // ErrNoSecretKey is returned by calls made without any secret key.
@@ -363,7 +416,7 @@ func decodeSuccess(resp *http.Response, body []byte, attempt int, red redactor, 
 	result := &Response{StatusCode: resp.StatusCode, Header: red.header(resp.Header), RequestID: red.requestID(resp.Header), Attempts: attempt, bodyBytes: len(body)}
 	if out != nil && resp.StatusCode != http.StatusNoContent {
 		if err := json.Unmarshal(body, out); err != nil {
-			return result, &Error{Type: ErrUnknown, Message: red.text("an answer that is not valid JSON ("+err.Error()+")", maxUpstreamText), StatusCode: resp.StatusCode, RequestID: result.RequestID}
+			return result, &Error{Type: TypeUnknown, Message: red.text("an answer that is not valid JSON ("+err.Error()+")", maxUpstreamText), StatusCode: resp.StatusCode, RequestID: result.RequestID}
 		}
 	}
 	return result, nil

@@ -12,38 +12,41 @@ import (
 	"time"
 )
 
-// The error types of the Scaleway API, as the body's "type" field names
-// them. Decoding is driven by this field, never by the status alone.
+// ErrorType is the "type" field of a Scaleway error body: what kind of
+// error it is. Decoding is driven by this field, never by the status alone.
+type ErrorType string
+
+// The error types of the Scaleway API.
 const (
-	ErrInvalidArguments     = "invalid_arguments"
-	ErrDeniedAuthentication = "denied_authentication"
-	ErrPermissionsDenied    = "permissions_denied"
-	ErrQuotasExceeded       = "quotas_exceeded"
-	ErrNotFound             = "not_found"
-	ErrTransientState       = "transient_state"
-	ErrAlreadyExists        = "already_exists"
-	ErrResourceExpired      = "resource_expired"
-	ErrExpired              = "expired" // the JS SDK's name for resource_expired
-	ErrPreconditionFailed   = "precondition_failed"
-	ErrLocked               = "locked"
-	ErrTooManyRequests      = "too_many_requests"
-	ErrOutOfStock           = "out_of_stock"
+	TypeInvalidArguments     ErrorType = "invalid_arguments"
+	TypeDeniedAuthentication ErrorType = "denied_authentication"
+	TypePermissionsDenied    ErrorType = "permissions_denied"
+	TypeQuotasExceeded       ErrorType = "quotas_exceeded"
+	TypeNotFound             ErrorType = "not_found"
+	TypeTransientState       ErrorType = "transient_state"
+	TypeAlreadyExists        ErrorType = "already_exists"
+	TypeResourceExpired      ErrorType = "resource_expired"
+	TypeExpired              ErrorType = "expired" // the JS SDK's name for resource_expired
+	TypePreconditionFailed   ErrorType = "precondition_failed"
+	TypeLocked               ErrorType = "locked"
+	TypeTooManyRequests      ErrorType = "too_many_requests"
+	TypeOutOfStock           ErrorType = "out_of_stock"
 
 	// Legacy Instance API forms.
-	ErrInvalidRequest  = "invalid_request_error"
-	ErrUnknownResource = "unknown_resource"
-	ErrConflict        = "conflict"
+	TypeInvalidRequest  ErrorType = "invalid_request_error"
+	TypeUnknownResource ErrorType = "unknown_resource"
+	TypeConflict        ErrorType = "conflict"
 
-	// ErrUnknown is set when the body is not a Scaleway error at all (HTML
+	// TypeUnknown is set when the body is not a Scaleway error at all (HTML
 	// from a proxy, an empty body, truncated JSON).
-	ErrUnknown = "unknown"
+	TypeUnknown ErrorType = "unknown"
 
-	// ErrRedirect is set by the client, never by the API, on a 3xx answer.
+	// TypeRedirect is set by the client, never by the API, on a 3xx answer.
 	// The Scaleway API never redirects, so the client follows no redirect:
 	// following one would send X-Auth-Token (and a write's body) wherever
 	// the answer points. Message names that place, cleaned of userinfo,
 	// query and secrets; StatusCode is the 3xx status.
-	ErrRedirect = "redirect"
+	TypeRedirect ErrorType = "redirect"
 )
 
 // ErrorDetail is one entry of an error's details. Which fields are set
@@ -64,7 +67,7 @@ type ErrorDetail struct {
 // 200-299). Its JSON form is the API's own error body, so the fake and the
 // REST adapter write errors with this same type.
 type Error struct {
-	Type         string              `json:"type" jsonschema_description:"Error type, such as invalid_arguments, denied_authentication, permissions_denied, not_found, transient_state or quotas_exceeded."`
+	Type         ErrorType           `json:"type" jsonschema_description:"Error type, such as invalid_arguments, denied_authentication, permissions_denied, not_found, transient_state or quotas_exceeded."`
 	Message      string              `json:"message" jsonschema_description:"What went wrong."`
 	Resource     string              `json:"resource,omitempty" jsonschema_description:"Resource concerned, such as instance_image."`
 	ResourceID   string              `json:"resource_id,omitempty" jsonschema_description:"ID of the resource concerned."`
@@ -82,7 +85,7 @@ type Error struct {
 	RetryAfter time.Duration `json:"-"` // parsed Retry-After; 0 when absent
 }
 
-// Is lets errors.Is match on type: errors.Is(err, &Error{Type: ErrNotFound}).
+// Is lets errors.Is match on type: errors.Is(err, &Error{Type: TypeNotFound}).
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
 	return ok && t.Type == e.Type
@@ -92,7 +95,7 @@ func (e *Error) Is(target error) bool {
 // legacy unknown_resource form).
 func IsNotFound(err error) bool {
 	var apiErr *Error
-	return errors.As(err, &apiErr) && (apiErr.Type == ErrNotFound || apiErr.Type == ErrUnknownResource)
+	return errors.As(err, &apiErr) && (apiErr.Type == TypeNotFound || apiErr.Type == TypeUnknownResource)
 }
 
 // Error is one sentence a person can act on: what failed, on which field or
@@ -117,7 +120,7 @@ func (e *Error) AnswerRef() string {
 func (e *Error) sentence() string {
 	resource := e.resourceRef()
 	switch e.Type {
-	case ErrInvalidArguments:
+	case TypeInvalidArguments:
 		if len(e.Details) == 0 {
 			return "Scaleway rejected the arguments: " + orDefault(e.Message, "invalid argument(s)") + "."
 		}
@@ -126,10 +129,10 @@ func (e *Error) sentence() string {
 			parts = append(parts, describeArgument(d))
 		}
 		return "Scaleway rejected the arguments: " + strings.Join(parts, "; ") + "."
-	case ErrDeniedAuthentication:
+	case TypeDeniedAuthentication:
 		return "Scaleway denied authentication" + suffix(e.Reason, " (%s)") +
 			": check that SCW_SECRET_KEY (or SCALEWAY_API_KEY) holds a valid, unexpired secret key."
-	case ErrPermissionsDenied:
+	case TypePermissionsDenied:
 		s := "Scaleway denied permission"
 		if len(e.Details) > 0 {
 			actions := make([]string, 0, len(e.Details))
@@ -139,7 +142,7 @@ func (e *Error) sentence() string {
 			s += " to " + strings.Join(actions, ", ")
 		}
 		return s + ": give the API key's IAM application or user InstancesFullAccess (or InstancesReadOnly for reads), and BlockStorageReadOnly for Block Storage snapshots, on the project."
-	case ErrQuotasExceeded:
+	case TypeQuotasExceeded:
 		s := "Scaleway quota exceeded"
 		if len(e.Details) > 0 {
 			d := e.Details[0]
@@ -151,40 +154,40 @@ func (e *Error) sentence() string {
 			s += " for " + e.Resource
 		}
 		return s + ": delete unused resources or ask Scaleway support to raise the quota."
-	case ErrNotFound, ErrUnknownResource:
+	case TypeNotFound, TypeUnknownResource:
 		return "Scaleway found no " + resource + ": check the id and the zone (resources live in one zone)."
-	case ErrTransientState:
+	case TypeTransientState:
 		return "The " + resource + " is in a transient state" + suffix(e.CurrentState, " (%s)") + ": wait until it settles and try again."
-	case ErrAlreadyExists:
+	case TypeAlreadyExists:
 		return "The " + resource + " already exists" + suffix(e.HelpMessage, ": %s") + "."
-	case ErrResourceExpired, ErrExpired:
+	case TypeResourceExpired, TypeExpired:
 		return "The " + resource + " has expired" + suffix(e.ExpiredSince, " since %s") + "."
-	case ErrPreconditionFailed:
+	case TypePreconditionFailed:
 		return "Scaleway refused the request: precondition " + orDefault(e.Precondition, "unknown") + " failed" + suffix(e.HelpMessage, " (%s)") + "."
-	case ErrLocked:
+	case TypeLocked:
 		return "The " + resource + " is locked: unlock it before changing it."
-	case ErrTooManyRequests:
+	case TypeTooManyRequests:
 		s := "Scaleway is rate limiting requests"
 		if e.RetryAfter > 0 {
 			s += fmt.Sprintf(": retry after %s", wholeSeconds(e.RetryAfter))
 		}
 		return s + suffix(e.HelpMessage, " (%s)") + "."
-	case ErrOutOfStock:
+	case TypeOutOfStock:
 		return "Scaleway is out of stock" + suffix(e.Resource, " for %s") + ": try another zone or later."
-	case ErrInvalidRequest:
+	case TypeInvalidRequest:
 		if len(e.Fields) > 0 {
 			return "Scaleway rejected the request: " + describeFields(e.Fields) + "."
 		}
 		return "Scaleway rejected the request: " + orDefault(e.Message, "invalid request") + "."
-	case ErrConflict:
+	case TypeConflict:
 		return "Scaleway reported a conflict: " + orDefault(e.Message, "the resource is in use") + "."
-	case ErrRedirect:
+	case TypeRedirect:
 		return "The API answered with " + orDefault(e.Message, "a redirect") + ", which was not followed: the Scaleway API never redirects, " +
 			"so check that SCW_API_URL (or --api-url) is the API's own URL, such as " + DefaultAPIURL + "."
-	case ErrUnknown:
+	case TypeUnknown:
 		return "Scaleway answered " + orDefault(e.Message, http.StatusText(e.StatusCode)) + e.retryHint()
 	}
-	return "Scaleway answered " + e.Type + ": " + orDefault(e.Message, http.StatusText(e.StatusCode)) + e.retryHint()
+	return "Scaleway answered " + string(e.Type) + ": " + orDefault(e.Message, http.StatusText(e.StatusCode)) + e.retryHint()
 }
 
 func (e *Error) resourceRef() string {
@@ -273,7 +276,7 @@ func decodeError(resp *http.Response, body []byte, red redactor) *Error {
 		return redirectError(e, resp, red)
 	}
 	unknown := func() *Error {
-		return &Error{Type: ErrUnknown, Message: red.text(resp.Status, maxUpstreamText), StatusCode: e.StatusCode, RequestID: e.RequestID, RetryAfter: e.RetryAfter}
+		return &Error{Type: TypeUnknown, Message: red.text(resp.Status, maxUpstreamText), StatusCode: e.StatusCode, RequestID: e.RequestID, RetryAfter: e.RetryAfter}
 	}
 	if mediaType, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type")); mediaType != "application/json" || json.Unmarshal(body, e) != nil {
 		return unknown()
@@ -282,7 +285,7 @@ func decodeError(resp *http.Response, body []byte, red redactor) *Error {
 	if e.Type == "" {
 		return unknown()
 	}
-	if e.Type == ErrUnknownResource && e.Resource == "" {
+	if e.Type == TypeUnknownResource && e.Resource == "" {
 		if m := unknownResourcePattern.FindStringSubmatch(e.Message); m != nil && IsUUID(m[2]) {
 			e.Resource = strings.ReplaceAll(strings.ToLower(strings.TrimSpace(m[1])), " ", "_")
 			e.ResourceID = m[2]
@@ -290,8 +293,8 @@ func decodeError(resp *http.Response, body []byte, red redactor) *Error {
 	}
 	// Both official SDKs match this message without case: the API has
 	// written it "Quota exceeded for this resource."
-	if e.Type == ErrInvalidRequest && strings.Contains(strings.ToLower(e.Message), "quota exceeded for this resource") {
-		e.Type = ErrQuotasExceeded
+	if e.Type == TypeInvalidRequest && strings.Contains(strings.ToLower(e.Message), "quota exceeded for this resource") {
+		e.Type = TypeQuotasExceeded
 	}
 	return e
 }
@@ -300,7 +303,7 @@ func decodeError(resp *http.Response, body []byte, red redactor) *Error {
 // pointed: without userinfo, query or fragment, where a proxy may put
 // credentials, and cleaned by red, since the path may hold a key too.
 func redirectError(e *Error, resp *http.Response, red redactor) *Error {
-	e.Type = ErrRedirect
+	e.Type = TypeRedirect
 	e.Message = "a redirect without a usable Location"
 	if target, err := resp.Location(); err == nil {
 		target.User, target.RawQuery, target.ForceQuery, target.Fragment, target.RawFragment = nil, "", false, "", ""

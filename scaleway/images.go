@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 )
 
 // imagesPath is the collection path of a zone; the zone must already be
@@ -17,14 +19,6 @@ func imagesPath(zone Zone) string {
 
 func imagePath(zone Zone, id string) string {
 	return imagesPath(zone) + "/" + url.PathEscape(id)
-}
-
-// checkZoneAndID validates the path parameters of a call on one image.
-func checkZoneAndID(zone Zone, idField, id string) error {
-	if _, err := ParseZone(string(zone)); err != nil {
-		return err
-	}
-	return ValidateUUID(idField, id)
 }
 
 // query encodes the filters that are set, as the official SDKs do.
@@ -49,6 +43,14 @@ func (r *ListImagesRequest) query() url.Values {
 // X-Total-Count; a value that is not a count (see maxTotalCount) fails the
 // call.
 func (c *Client) ListImages(ctx context.Context, zone Zone, r *ListImagesRequest) (*ListImagesResponse, *Response, error) {
+	if err := checkList(zone, r); err != nil {
+		return nil, nil, fmt.Errorf("listing images: %w", err)
+	}
+	return c.listImages(ctx, zone, r)
+}
+
+// listImages is ListImages once its arguments are checked.
+func (c *Client) listImages(ctx context.Context, zone Zone, r *ListImagesRequest) (*ListImagesResponse, *Response, error) {
 	var page ListImagesResponse
 	total, resp, err := c.list(ctx, "images", zone, imagesPath(zone), r, &page)
 	if err != nil {
@@ -102,20 +104,14 @@ func pageSize(asked *uint32) int {
 	return int(*asked)
 }
 
-// list makes one list call of zone: it checks the zone and the filters,
-// then decodes the page into page, and returns X-Total-Count (0 when the
+// list makes one list call of zone, whose zone and filters are checked:
+// it decodes the page into page, and returns X-Total-Count (0 when the
 // answer has none, as the Block API's).
 //
 // A page holding more items than it was asked for is an upstream error:
 // the API never does it, and a hostile upstream would use it to make one
 // call hold as much as the answer cap allows.
 func (c *Client) list(ctx context.Context, what string, zone Zone, path string, r listRequest, page listPage) (uint32, *Response, error) {
-	if _, err := ParseZone(string(zone)); err != nil {
-		return 0, nil, fmt.Errorf("listing %s: %w", what, err)
-	}
-	if err := r.Validate(); err != nil {
-		return 0, nil, fmt.Errorf("listing %s: %w", what, err)
-	}
 	req, err := c.newRequest(http.MethodGet, path, r.query(), nil)
 	if err != nil {
 		return 0, nil, fmt.Errorf("listing %s: %w", what, err)
@@ -126,7 +122,7 @@ func (c *Client) list(ctx context.Context, what string, zone Zone, path string, 
 	}
 	if n, most := page.items(), r.pageSize(); n > most {
 		return 0, resp, fmt.Errorf("listing %s in %s: %w", what, zone, &Error{
-			Type: ErrUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
+			Type: TypeUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
 			Message: fmt.Sprintf("a page of %d %s where at most %d were asked for, which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it", n, what, most),
 		})
 	}
@@ -152,8 +148,8 @@ func totalCount(resp *Response) (uint32, error) {
 	total, err := strconv.ParseUint(raw, 10, 64)
 	if err != nil || total > maxTotalCount {
 		return 0, &Error{
-			Type: ErrUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
-			Message: fmt.Sprintf("an invalid X-Total-Count header %q (not a whole number from 0 to %d), which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it, not at a broken proxy", shorten(raw, 64), maxTotalCount),
+			Type: TypeUnknown, StatusCode: resp.StatusCode, RequestID: resp.RequestID,
+			Message: fmt.Sprintf("an invalid X-Total-Count header %q (not a whole number from 0 to %d), which Scaleway's own API never sends: check that SCW_API_URL (or --api-url) points at it, not at a broken proxy", shorten.To(raw, 64), maxTotalCount),
 		}
 	}
 	return uint32(total), nil
@@ -166,9 +162,14 @@ type imageEnvelope struct {
 
 // GetImage returns one image.
 func (c *Client) GetImage(ctx context.Context, zone Zone, imageID string) (*Image, *Response, error) {
-	if err := checkZoneAndID(zone, "image_id", imageID); err != nil {
+	if err := CheckPath(zone, "image_id", imageID); err != nil {
 		return nil, nil, fmt.Errorf("getting image: %w", err)
 	}
+	return c.getImage(ctx, zone, imageID)
+}
+
+// getImage is GetImage once its arguments are checked.
+func (c *Client) getImage(ctx context.Context, zone Zone, imageID string) (*Image, *Response, error) {
 	req, err := c.newRequest(http.MethodGet, imagePath(zone, imageID), nil, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("getting image: %w", err)
@@ -176,37 +177,60 @@ func (c *Client) GetImage(ctx context.Context, zone Zone, imageID string) (*Imag
 	return c.doImage(ctx, req, "getting image "+imageID)
 }
 
-// CreateImage creates an image from snapshots. It is never retried once the
-// request may have reached the API, so it creates at most one image. Once
-// the request is sent, cancelling ctx no longer stops the call (ctx's
-// deadline still does): it waits for the answer and returns it, so that the
-// caller knows whether the image was created.
+// CreateImage creates an image from snapshots. A request that names
+// neither a project nor an organization (an empty string names none) goes
+// to the default project, else the default organization (see
+// WithDefaultProject), as in the Scaleway SDKs; r itself is not changed.
+// It is never retried once the request may have reached the API, so it
+// creates at most one image. Once the request is sent, cancelling ctx no
+// longer stops the call (ctx's deadline still does): it waits for the
+// answer and returns it, so that the caller knows whether the image was
+// created.
 func (c *Client) CreateImage(ctx context.Context, zone Zone, r *CreateImageRequest) (*Image, *Response, error) {
-	if _, err := ParseZone(string(zone)); err != nil {
+	body := c.withOwner(*r)
+	if err := errors.Join(CheckZone(zone), body.Validate()); err != nil {
 		return nil, nil, fmt.Errorf("creating image: %w", err)
 	}
-	if err := r.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("creating image: %w", err)
-	}
-	req, err := c.newRequest(http.MethodPost, imagesPath(zone), nil, r)
+	req, err := c.newRequest(http.MethodPost, imagesPath(zone), nil, &body)
 	if err != nil {
 		return nil, nil, fmt.Errorf("creating image: %w", err)
 	}
 	return c.doImage(ctx, req, "creating image")
 }
 
+// withOwner is r owned as CreateImage says. The API wants exactly one of
+// project and organization.
+func (c *Client) withOwner(r CreateImageRequest) CreateImageRequest {
+	if r.Project != nil && *r.Project == "" {
+		r.Project = nil
+	}
+	if r.Organization != nil && *r.Organization == "" {
+		r.Organization = nil
+	}
+	switch {
+	case r.Project != nil || r.Organization != nil:
+	case c.defaultProject != "":
+		r.Project = &c.defaultProject
+	case c.defaultOrganization != "":
+		r.Organization = &c.defaultOrganization
+	}
+	return r
+}
+
 // SetImage replaces every property of an image (PUT). Whatever r leaves
-// empty is reset; build r with SetImageRequestFrom to keep the rest. r's
-// zone and id, when empty, are set to the path's. As for every write, once
-// the request is sent cancelling ctx no longer stops the call (see
-// CreateImage).
+// empty is reset; build r with SetImageRequestFrom to keep the rest, or
+// use ReplaceImage. r's zone and id, when empty, are set to the path's.
+// As for every write, once the request is sent cancelling ctx no longer
+// stops the call (see CreateImage).
 func (c *Client) SetImage(ctx context.Context, zone Zone, id string, r *SetImageRequest) (*Image, *Response, error) {
-	if err := checkZoneAndID(zone, "id", id); err != nil {
+	if err := errors.Join(CheckPath(zone, "id", id), r.Validate(), r.matchPath(zone, id)); err != nil {
 		return nil, nil, fmt.Errorf("replacing image: %w", err)
 	}
-	if err := errors.Join(r.Validate(), r.matchPath(zone, id)); err != nil {
-		return nil, nil, fmt.Errorf("replacing image: %w", err)
-	}
+	return c.setImage(ctx, zone, id, r)
+}
+
+// setImage is SetImage once its arguments are checked.
+func (c *Client) setImage(ctx context.Context, zone Zone, id string, r *SetImageRequest) (*Image, *Response, error) {
 	req, err := c.newRequest(http.MethodPut, imagePath(zone, id), nil, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("replacing image: %w", err)
@@ -218,10 +242,7 @@ func (c *Client) SetImage(ctx context.Context, zone Zone, id string, r *SetImage
 // request is sent, cancelling ctx no longer stops the call (see
 // CreateImage).
 func (c *Client) UpdateImage(ctx context.Context, zone Zone, imageID string, r *UpdateImageRequest) (*Image, *Response, error) {
-	if err := checkZoneAndID(zone, "image_id", imageID); err != nil {
-		return nil, nil, fmt.Errorf("updating image: %w", err)
-	}
-	if err := r.Validate(); err != nil {
+	if err := errors.Join(CheckPath(zone, "image_id", imageID), r.Validate()); err != nil {
 		return nil, nil, fmt.Errorf("updating image: %w", err)
 	}
 	req, err := c.newRequest(http.MethodPatch, imagePath(zone, imageID), nil, r)
@@ -235,7 +256,7 @@ func (c *Client) UpdateImage(ctx context.Context, zone Zone, imageID string, r *
 // Once the request is sent, cancelling ctx no longer stops the call (see
 // CreateImage).
 func (c *Client) DeleteImage(ctx context.Context, zone Zone, imageID string) (*Response, error) {
-	if err := checkZoneAndID(zone, "image_id", imageID); err != nil {
+	if err := CheckPath(zone, "image_id", imageID); err != nil {
 		return nil, fmt.Errorf("deleting image: %w", err)
 	}
 	req, err := c.newRequest(http.MethodDelete, imagePath(zone, imageID), nil, nil)
@@ -263,5 +284,5 @@ func (c *Client) doImage(ctx context.Context, req *request, action string) (*Ima
 
 // missing is the error of a 2xx answer that lacks what it should hold.
 func missing(resp *Response, what string) *Error {
-	return &Error{Type: ErrUnknown, Message: "an answer without " + what, StatusCode: resp.StatusCode, RequestID: resp.RequestID}
+	return &Error{Type: TypeUnknown, Message: "an answer without " + what, StatusCode: resp.StatusCode, RequestID: resp.RequestID}
 }

@@ -1,4 +1,4 @@
-package scaleway
+package scaleway_test
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // concurrencyMeter counts the requests in flight at once. Each request
@@ -52,7 +54,7 @@ func TestMaxInFlightBoundsEveryCall(t *testing.T) {
 		}
 		writeJSON(w, http.StatusOK, imageBody)
 	})}
-	c := newTestClient(t, meter, WithMaxInFlight(limit))
+	c := newTestClient(t, meter, scaleway.WithMaxInFlight(limit))
 	perPage := uint32(10)
 	var wg sync.WaitGroup
 	errs := make(chan error, 20)
@@ -62,7 +64,7 @@ func TestMaxInFlightBoundsEveryCall(t *testing.T) {
 			errs <- err
 		})
 		wg.Go(func() {
-			_, err := c.ListImagesInZones(t.Context(), Zones, &ListImagesRequest{PerPage: &perPage}, true, 0)
+			_, err := c.ListImagesInZones(t.Context(), scaleway.Zones, &scaleway.ListImagesRequest{PerPage: &perPage}, true, 0)
 			errs <- err
 		})
 	}
@@ -89,7 +91,7 @@ func TestWaitForASlotIsCancellable(t *testing.T) {
 		t.Run(m.method, func(t *testing.T) {
 			t.Parallel()
 			upstream := newHeldUpstream()
-			c := newTestClient(t, upstream, WithMaxInFlight(1))
+			c := newTestClient(t, upstream, scaleway.WithMaxInFlight(1))
 			holder := make(chan error, 1)
 			go func() { _, _, err := c.GetImage(t.Context(), "fr-par-1", testImage); holder <- err }()
 			<-upstream.arrived
@@ -117,15 +119,15 @@ func TestWaitForASlotIsCancellable(t *testing.T) {
 func TestLimitsMustBePositive(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		opt  Option
+		opt  scaleway.Option
 		want string
 	}{
-		{WithMaxInFlight(0), "max requests in flight must be at least 1, got 0"},
-		{WithMaxPages(0), "max pages must be at least 1, got 0"},
-		{WithMaxListBytes(-1), "max list bytes must be at least 1, got -1"},
+		{scaleway.WithMaxInFlight(0), "max requests in flight must be at least 1, got 0"},
+		{scaleway.WithMaxPages(0), "max pages must be at least 1, got 0"},
+		{scaleway.WithMaxListBytes(-1), "max list bytes must be at least 1, got -1"},
 	}
 	for _, tt := range tests {
-		if _, err := NewClient(tt.opt); err == nil || !strings.Contains(err.Error(), tt.want) {
+		if _, err := scaleway.NewClient(tt.opt); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("err = %v, want %q", err, tt.want)
 		}
 	}
@@ -152,9 +154,9 @@ func TestListAllImagesPageCap(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := &pagedList{total: tt.total, counted: tt.counted}
-			c := newTestClient(t, srv, WithMaxPages(5))
+			c := newTestClient(t, srv, scaleway.WithMaxPages(5))
 			perPage := uint32(10)
-			got, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &perPage}, 0)
+			got, err := c.ListAllImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &perPage}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -186,9 +188,9 @@ func TestListImagesInZonesSharesThePageCap(t *testing.T) {
 		t.Run(strconv.Itoa(tt.maxPages), func(t *testing.T) {
 			t.Parallel()
 			srv := &pagedList{total: 100, counted: true}
-			c := newTestClient(t, srv, WithMaxPages(tt.maxPages))
+			c := newTestClient(t, srv, scaleway.WithMaxPages(tt.maxPages))
 			perPage := uint32(10)
-			got, err := c.ListImagesInZones(t.Context(), Zones, &ListImagesRequest{PerPage: &perPage}, true, 0)
+			got, err := c.ListImagesInZones(t.Context(), scaleway.Zones, &scaleway.ListImagesRequest{PerPage: &perPage}, true, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -207,11 +209,11 @@ func TestListImagesInZonesSharesThePageCap(t *testing.T) {
 func pageBytes(t *testing.T, srv *pagedList, perPage uint32) int {
 	t.Helper()
 	c := newTestClient(t, srv)
-	_, resp, err := c.ListImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &perPage})
+	_, resp, err := c.ListImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &perPage})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return resp.bodyBytes
+	return resp.BodyBytes()
 }
 
 // TestListAllImagesByteBudget: a walk stops after the page that takes it
@@ -235,8 +237,8 @@ func TestListAllImagesByteBudget(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			srv := &pagedList{total: 1000, counted: tt.counted}
-			c := newTestClient(t, srv, WithMaxListBytes(tt.budget))
-			got, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &perPage}, 0)
+			c := newTestClient(t, srv, scaleway.WithMaxListBytes(tt.budget))
+			got, err := c.ListAllImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &perPage}, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -271,8 +273,8 @@ func TestListAllImagesByteBudgetWeighsEveryPage(t *testing.T) {
 	})
 	perPage := uint32(10)
 	page := pageBytes(t, light, perPage)
-	c := newTestClient(t, heavy, WithMaxListBytes(3*page))
-	got, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &perPage}, 0)
+	c := newTestClient(t, heavy, scaleway.WithMaxListBytes(3*page))
+	got, err := c.ListAllImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &perPage}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -319,7 +321,7 @@ func TestInvalidTotalCount(t *testing.T) {
 					}
 					continue
 				}
-				checkErrKind(t, err, ErrUnknown)
+				checkErrKind(t, err, scaleway.TypeUnknown)
 				if err != nil && !strings.Contains(err.Error(), "invalid X-Total-Count header "+strconv.Quote(tt.header)) {
 					t.Errorf("%s: message %q does not name the header and its value", name, err)
 				}
@@ -344,19 +346,19 @@ func TestPageLargerThanAskedIsAnUpstreamError(t *testing.T) {
 		ok   bool
 	}{
 		{"images, per_page 2", func() error {
-			_, _, err := c.ListImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &two})
+			_, _, err := c.ListImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &two})
 			return err
 		}, false},
 		{"snapshots, per_page 2", func() error {
-			_, _, err := c.ListSnapshots(t.Context(), "fr-par-1", &ListSnapshotsRequest{PerPage: &two})
+			_, _, err := c.ListSnapshots(t.Context(), "fr-par-1", &scaleway.ListSnapshotsRequest{PerPage: &two})
 			return err
 		}, false},
 		{"block snapshots, page_size 2", func() error {
-			_, _, err := c.ListBlockSnapshots(t.Context(), "fr-par-1", &ListBlockSnapshotsRequest{PageSize: &two})
+			_, _, err := c.ListBlockSnapshots(t.Context(), "fr-par-1", &scaleway.ListBlockSnapshotsRequest{PageSize: &two})
 			return err
 		}, false},
 		{"images, per_page 100", func() error {
-			_, _, err := c.ListImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &hundred})
+			_, _, err := c.ListImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &hundred})
 			return err
 		}, true},
 		{"images, no per_page", func() error { _, _, err := c.ListImages(t.Context(), "fr-par-1", nil); return err }, true},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sync"
 )
 
@@ -25,15 +26,30 @@ type AllPages[T any] struct {
 // per_page is kept, and defaults to 100 to keep round trips few; the
 // caller's page is ignored.
 func (c *Client) ListAllImages(ctx context.Context, zone Zone, r *ListImagesRequest, maxItems int) (*AllPages[*Image], error) {
+	req := imagesWalk(r)
+	if err := checkList(zone, &req); err != nil {
+		return nil, fmt.Errorf("listing images: %w", err)
+	}
+	return c.walkImages(ctx, zone, req, maxItems)
+}
+
+// imagesWalk is the first request of a walk of every page of r: r's
+// filters and per_page (100 if none), page 1.
+func imagesWalk(r *ListImagesRequest) ListImagesRequest {
 	req := ListImagesRequest{}
 	if r != nil {
 		req = *r
 	}
-	req.PerPage = orMaxPerPage(req.PerPage)
+	req.Page, req.PerPage = firstPage(), orMaxPerPage(req.PerPage)
+	return req
+}
+
+// walkImages walks the pages of req, whose zone and filters are checked.
+func (c *Client) walkImages(ctx context.Context, zone Zone, req ListImagesRequest, maxItems int) (*AllPages[*Image], error) {
 	return walkPages(ctx, c, int(*req.PerPage), maxItems, func(ctx context.Context, page int32) (listedPage[*Image], error) {
 		r := req
 		r.Page = &page
-		got, resp, err := c.ListImages(ctx, zone, &r)
+		got, resp, err := c.listImages(ctx, zone, &r)
 		if err != nil {
 			return listedPage[*Image]{}, err
 		}
@@ -49,11 +65,19 @@ func (c *Client) ListAllSnapshots(ctx context.Context, zone Zone, r *ListSnapsho
 	if r != nil {
 		req = *r
 	}
-	req.PerPage = orMaxPerPage(req.PerPage)
+	req.Page, req.PerPage = firstPage(), orMaxPerPage(req.PerPage)
+	if err := checkList(zone, &req); err != nil {
+		return nil, fmt.Errorf("listing snapshots: %w", err)
+	}
+	return c.walkSnapshots(ctx, zone, req, maxItems)
+}
+
+// walkSnapshots walks the pages of req, whose zone and filters are checked.
+func (c *Client) walkSnapshots(ctx context.Context, zone Zone, req ListSnapshotsRequest, maxItems int) (*AllPages[*Snapshot], error) {
 	return walkPages(ctx, c, int(*req.PerPage), maxItems, func(ctx context.Context, page int32) (listedPage[*Snapshot], error) {
 		r := req
 		r.Page = &page
-		got, resp, err := c.ListSnapshots(ctx, zone, &r)
+		got, resp, err := c.listSnapshots(ctx, zone, &r)
 		if err != nil {
 			return listedPage[*Snapshot]{}, err
 		}
@@ -72,11 +96,20 @@ func (c *Client) ListAllBlockSnapshots(ctx context.Context, zone Zone, r *ListBl
 	if r != nil {
 		req = *r
 	}
-	req.PageSize = orMaxPerPage(req.PageSize)
+	req.Page, req.PageSize = firstPage(), orMaxPerPage(req.PageSize)
+	if err := checkList(zone, &req); err != nil {
+		return nil, fmt.Errorf("listing block snapshots: %w", err)
+	}
+	return c.walkBlockSnapshots(ctx, zone, req, maxItems)
+}
+
+// walkBlockSnapshots walks the pages of req, whose zone and filters are
+// checked.
+func (c *Client) walkBlockSnapshots(ctx context.Context, zone Zone, req ListBlockSnapshotsRequest, maxItems int) (*AllPages[*BlockSnapshot], error) {
 	return walkPages(ctx, c, int(*req.PageSize), maxItems, func(ctx context.Context, page int32) (listedPage[*BlockSnapshot], error) {
 		r := req
 		r.Page = &page
-		got, resp, err := c.ListBlockSnapshots(ctx, zone, &r)
+		got, resp, err := c.listBlockSnapshots(ctx, zone, &r)
 		if err != nil {
 			return listedPage[*BlockSnapshot]{}, err
 		}
@@ -86,6 +119,27 @@ func (c *Client) ListAllBlockSnapshots(ctx context.Context, zone Zone, r *ListBl
 		}
 		return listed, nil
 	})
+}
+
+// PageNumber is n as a list request's page number. A number beyond the
+// wire type's range is held at its bound rather than wrapped, so that it
+// stays out of range and Validate refuses it, naming the field.
+func PageNumber(n int64) *int32 {
+	page := int32(min(max(n, math.MinInt32), math.MaxInt32))
+	return &page
+}
+
+// PageSize is n as a list request's page size, held within the wire
+// type's range as PageNumber holds a page number.
+func PageSize(n int64) *uint32 {
+	size := uint32(min(max(n, 0), math.MaxUint32))
+	return &size
+}
+
+// firstPage is the page a walk starts from.
+func firstPage() *int32 {
+	first := int32(1)
+	return &first
 }
 
 func orMaxPerPage(size *uint32) *uint32 {
@@ -271,87 +325,4 @@ func capItems[T any](result *AllPages[T], maxItems int) *AllPages[T] {
 	}
 	result.Truncated = result.Truncated || (maxItems > 0 && result.TotalCount > len(result.Items) && len(result.Items) >= maxItems)
 	return result
-}
-
-// ZoneFailure is a zone that could not be listed by ListImagesInZones.
-type ZoneFailure struct {
-	Zone Zone
-	Err  error
-}
-
-// ZonePages is the merged result of a list over several zones.
-type ZonePages struct {
-	AllPages[*Image]
-	Failures []ZoneFailure // zones that failed; the others are still listed
-}
-
-// FanOut runs n parts of one call (the zones of a zone "all" list, say)
-// concurrently, at most the client's list workers at once, and returns
-// each part's error. Each part gets share: the client with its list
-// workers, max pages and list bytes divided among the n parts (at least
-// one each), so that the parts together cost what one walk would, and
-// ten zones do not become ten times as many requests in flight. Once ctx
-// ends it returns ctx's error instead: a cancelled caller gets the
-// cancellation, not parts that "failed" because they were still in
-// flight when it gave up.
-func (c *Client) FanOut(ctx context.Context, n int, part func(ctx context.Context, share *Client, i int) error) ([]error, error) {
-	share := *c
-	shares := max(1, n)
-	share.listWorkers = max(1, c.listWorkers/shares)
-	share.maxPages = max(1, c.maxPages/shares)
-	share.maxListBytes = max(1, c.maxListBytes/shares)
-	errs := forEach(ctx, n, c.listWorkers, func(i int) error { return part(ctx, &share, i) })
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return errs, nil
-}
-
-// ListImagesInZones lists the zones concurrently (each one page, or every
-// page when allPages is set) and merges the images in zone order. A zone
-// that fails is reported in Failures; the call fails only when every zone
-// does, or when ctx ends. maxItems caps the merged list (0 means no cap).
-//
-// With allPages, the zones share the client's budgets evenly (FanOut), so
-// that one call costs what one zone's walk would: each zone walks at most
-// max(1, maxPages/len(zones)) pages (at most maxPages pages in all, or one
-// page a zone when there are more zones than pages) and stops once it has
-// read more than maxListBytes/len(zones) bytes.
-func (c *Client) ListImagesInZones(ctx context.Context, zones []Zone, r *ListImagesRequest, allPages bool, maxItems int) (*ZonePages, error) {
-	results := make([]*AllPages[*Image], len(zones))
-	errs, err := c.FanOut(ctx, len(zones), func(ctx context.Context, share *Client, i int) error {
-		if allPages {
-			all, err := share.ListAllImages(ctx, zones[i], r, maxItems)
-			results[i] = all
-			return err
-		}
-		page, _, err := share.ListImages(ctx, zones[i], r)
-		if err != nil {
-			return err
-		}
-		results[i] = &AllPages[*Image]{Items: page.Images, TotalCount: int(page.TotalCount), Pages: 1}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("listing images in %d zones: %w", len(zones), err)
-	}
-	merged := &ZonePages{}
-	for i, zone := range zones {
-		if errs[i] != nil {
-			merged.Failures = append(merged.Failures, ZoneFailure{Zone: zone, Err: errs[i]})
-			continue
-		}
-		merged.Items = append(merged.Items, results[i].Items...)
-		merged.TotalCount += results[i].TotalCount
-		merged.Pages += results[i].Pages
-		merged.Truncated = merged.Truncated || results[i].Truncated
-	}
-	if len(merged.Failures) == len(zones) && len(zones) > 0 {
-		return nil, fmt.Errorf("listing images in every zone: %w", merged.Failures[0].Err)
-	}
-	if maxItems > 0 && len(merged.Items) > maxItems {
-		merged.Items = merged.Items[:maxItems]
-		merged.Truncated = true
-	}
-	return merged, nil
 }

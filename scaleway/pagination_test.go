@@ -1,85 +1,29 @@
-package scaleway
+package scaleway_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
+	"math"
 	"net/http"
-	"path"
+	"net/url"
+	"slices"
 	"strconv"
-	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 )
-
-// pagedList serves total items named item-0000... over the page
-// parameters of the path's collection: images and Instance snapshots
-// (page, per_page, X-Total-Count) or Block snapshots (page, page_size,
-// total_count in the body). When counted is false it gives no count. It
-// records the pages asked for and the most requests in flight at once.
-type pagedList struct {
-	total   int
-	counted bool
-	delay   time.Duration
-
-	mu          sync.Mutex
-	pages       []int
-	inFlight    int
-	maxInFlight int
-}
-
-func (p *pagedList) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	p.inFlight++
-	p.maxInFlight = max(p.maxInFlight, p.inFlight)
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	p.pages = append(p.pages, page)
-	p.mu.Unlock()
-	defer func() { p.mu.Lock(); p.inFlight--; p.mu.Unlock() }()
-	time.Sleep(p.delay)
-
-	block := strings.HasPrefix(r.URL.Path, "/block/")
-	sizeParam := "per_page"
-	if block {
-		sizeParam = "page_size"
-	}
-	perPage, _ := strconv.Atoi(r.URL.Query().Get(sizeParam))
-	if perPage == 0 {
-		perPage = DefaultPerPage
-	}
-	if page == 0 {
-		page = 1
-	}
-	var items []string
-	for i := (page - 1) * perPage; i < min(page*perPage, p.total); i++ {
-		items = append(items, fmt.Sprintf(`{"id":"00000000-0000-0000-0000-%012d","name":"item-%04d","zone":"%s"}`, i, i, zoneOf(r)))
-	}
-	collection := path.Base(r.URL.Path)
-	body := fmt.Sprintf(`{%q:[%s]}`, collection, strings.Join(items, ","))
-	switch {
-	case block && p.counted:
-		body = fmt.Sprintf(`{%q:[%s],"total_count":%d}`, collection, strings.Join(items, ","), p.total)
-	case p.counted:
-		w.Header().Set("X-Total-Count", strconv.Itoa(p.total))
-	}
-	writeJSON(w, http.StatusOK, body)
-}
-
-// zoneOf is the zone of a collection path: /{api}/{version}/zones/{zone}/{collection}.
-func zoneOf(r *http.Request) string {
-	return strings.Split(r.URL.Path, "/")[4]
-}
 
 func TestListAllImages(t *testing.T) {
 	t.Parallel()
-	perPage := func(n uint32) *ListImagesRequest { return &ListImagesRequest{PerPage: &n} }
+	perPage := func(n uint32) *scaleway.ListImagesRequest { return &scaleway.ListImagesRequest{PerPage: &n} }
 	tests := []struct {
 		name          string
 		total         int
 		counted       bool
-		req           *ListImagesRequest
+		req           *scaleway.ListImagesRequest
 		maxItems      int
 		wantItems     int
 		wantTruncated bool
@@ -125,7 +69,7 @@ type walked struct {
 	truncated bool
 }
 
-func walkedOf[T any](all *AllPages[T], err error, name func(T) string) (walked, error) {
+func walkedOf[T any](all *scaleway.AllPages[T], err error, name func(T) string) (walked, error) {
 	if err != nil {
 		return walked{}, err
 	}
@@ -143,18 +87,18 @@ func walkedOf[T any](all *AllPages[T], err error, name func(T) string) (walked, 
 func TestEveryListWalksAlike(t *testing.T) {
 	t.Parallel()
 	const zone = "nl-ams-1"
-	lists := map[string]func(ctx context.Context, c *Client, maxItems int) (walked, error){
-		"images": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+	lists := map[string]func(ctx context.Context, c *scaleway.Client, maxItems int) (walked, error){
+		"images": func(ctx context.Context, c *scaleway.Client, maxItems int) (walked, error) {
 			all, err := c.ListAllImages(ctx, zone, nil, maxItems)
-			return walkedOf(all, err, func(img *Image) string { return img.Name })
+			return walkedOf(all, err, func(img *scaleway.Image) string { return img.Name })
 		},
-		"snapshots": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+		"snapshots": func(ctx context.Context, c *scaleway.Client, maxItems int) (walked, error) {
 			all, err := c.ListAllSnapshots(ctx, zone, nil, maxItems)
-			return walkedOf(all, err, func(snap *Snapshot) string { return snap.Name })
+			return walkedOf(all, err, func(snap *scaleway.Snapshot) string { return snap.Name })
 		},
-		"block snapshots": func(ctx context.Context, c *Client, maxItems int) (walked, error) {
+		"block snapshots": func(ctx context.Context, c *scaleway.Client, maxItems int) (walked, error) {
 			all, err := c.ListAllBlockSnapshots(ctx, zone, nil, maxItems)
-			return walkedOf(all, err, func(snap *BlockSnapshot) string { return snap.Name })
+			return walkedOf(all, err, func(snap *scaleway.BlockSnapshot) string { return snap.Name })
 		},
 	}
 	tests := []struct {
@@ -194,49 +138,12 @@ func TestEveryListWalksAlike(t *testing.T) {
 	}
 }
 
-// TestFanOutSharesTheBudgets: each part of a fan-out gets its share of
-// the list workers, pages and bytes, and its own error; a cancelled
-// caller gets the cancellation alone.
-func TestFanOutSharesTheBudgets(t *testing.T) {
-	t.Parallel()
-	c := newTestClient(t, http.NotFoundHandler(), WithListWorkers(4), WithMaxPages(30), WithMaxListBytes(3000))
-	shares := make([][3]int, 3)
-	failure := errors.New("part 1 failed")
-	errs, err := c.FanOut(t.Context(), 3, func(_ context.Context, share *Client, i int) error {
-		shares[i] = [3]int{share.listWorkers, share.maxPages, share.maxListBytes}
-		if i == 1 {
-			return failure
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, got := range shares {
-		if got != [3]int{1, 10, 1000} {
-			t.Errorf("part %d got workers, pages, bytes %v; want [1 10 1000]", i, got)
-		}
-	}
-	if errs[0] != nil || !errors.Is(errs[1], failure) || errs[2] != nil {
-		t.Errorf("errors %v, want only part 1's", errs)
-	}
-
-	ctx, cancel := context.WithCancel(t.Context())
-	errs, err = c.FanOut(ctx, 3, func(context.Context, *Client, int) error {
-		cancel()
-		return nil
-	})
-	if !errors.Is(err, context.Canceled) || errs != nil {
-		t.Errorf("cancelled fan-out: errors %v, err %v; want context.Canceled alone", errs, err)
-	}
-}
-
 func TestListAllImagesIsConcurrentAndBounded(t *testing.T) {
 	t.Parallel()
 	srv := &pagedList{total: 2000, counted: true, delay: 20 * time.Millisecond}
-	c := newTestClient(t, srv, WithListWorkers(4))
+	c := newTestClient(t, srv, scaleway.WithListWorkers(4))
 	n := uint32(100)
-	got, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &n}, 0)
+	got, err := c.ListAllImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &n}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,65 +173,179 @@ func TestListAllImagesFailsOnAPageError(t *testing.T) {
 		paged.ServeHTTP(w, r)
 	}))
 	n := uint32(100)
-	_, err := c.ListAllImages(t.Context(), "fr-par-1", &ListImagesRequest{PerPage: &n}, 0)
-	checkErrKind(t, err, ErrPermissionsDenied)
+	_, err := c.ListAllImages(t.Context(), "fr-par-1", &scaleway.ListImagesRequest{PerPage: &n}, 0)
+	checkErrKind(t, err, scaleway.TypePermissionsDenied)
 }
 
-func TestListImagesInZones(t *testing.T) {
-	t.Parallel()
-	c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch zoneOf(r) {
-		case "pl-waw-2":
-			writeJSON(w, http.StatusServiceUnavailable, `{"type":"out_of_stock","message":"down","resource":"zone"}`)
-		case "nl-ams-1":
-			(&pagedList{total: 3, counted: true}).ServeHTTP(w, r)
-		default:
-			(&pagedList{total: 120, counted: true}).ServeHTTP(w, r)
+// walkPages lists page after page with ListImages until an empty page.
+func walkPages(t *testing.T, c *scaleway.Client, z scaleway.Zone, r scaleway.ListImagesRequest) []string {
+	t.Helper()
+	var ids []string
+	for page := int32(1); ; page++ {
+		r.Page = &page
+		got, _, err := c.ListImages(t.Context(), z, &r)
+		if err != nil {
+			t.Fatalf("ListImages page %d: %v", page, err)
 		}
-	}), WithRetryPolicy(NoRetries))
-
-	one, err := c.ListImagesInZones(t.Context(), []Zone{"fr-par-1", "nl-ams-1", "pl-waw-2"}, nil, false, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(one.Items) != 53 || one.TotalCount != 123 {
-		t.Errorf("first pages: %d images of %d, want 53 of 123", len(one.Items), one.TotalCount)
-	}
-	if one.Items[0].Zone != "fr-par-1" || one.Items[50].Zone != "nl-ams-1" {
-		t.Errorf("images not in zone order")
-	}
-	if len(one.Failures) != 1 || one.Failures[0].Zone != "pl-waw-2" {
-		t.Errorf("failures = %+v", one.Failures)
-	}
-
-	all, err := c.ListImagesInZones(t.Context(), []Zone{"fr-par-1", "nl-ams-1"}, nil, true, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(all.Items) != 100 || !all.Truncated {
-		t.Errorf("capped walk: %d images, truncated %v", len(all.Items), all.Truncated)
-	}
-
-	if _, err := c.ListImagesInZones(t.Context(), []Zone{"pl-waw-2"}, nil, false, 0); err == nil {
-		t.Errorf("every zone failed but no error")
+		if len(got.Images) == 0 {
+			return ids
+		}
+		ids = append(ids, imageIDs(got.Images)...)
 	}
 }
 
-func TestListImagesInZonesSharesTheWorkerBudget(t *testing.T) {
+func TestFakeListAllImages(t *testing.T) {
 	t.Parallel()
-	srv := &pagedList{total: 300, counted: true, delay: 5 * time.Millisecond}
-	c := newTestClient(t, srv, WithListWorkers(4))
-	n := uint32(50)
-	got, err := c.ListImagesInZones(t.Context(), Zones, &ListImagesRequest{PerPage: &n}, true, 0)
-	if err != nil {
-		t.Fatal(err)
+	// 1,000 extra images over 10 zones: 100 in each, plus the 14
+	// marketplace and 3 project images seeded in every zone.
+	const perZone = 117
+	tests := []struct {
+		name      string
+		zone      scaleway.Zone
+		req       *scaleway.ListImagesRequest
+		maxItems  int
+		wantLen   int
+		wantTotal int
+		wantPages int
+		truncated bool
+	}{
+		{name: "default page size 100", zone: zone, wantLen: perZone, wantTotal: perZone, wantPages: 2},
+		{name: "per_page 10", zone: "nl-ams-3", req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](10)}, wantLen: perZone, wantTotal: perZone, wantPages: 12},
+		{name: "per_page 7", zone: "it-mil-1", req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](7)}, wantLen: perZone, wantTotal: perZone, wantPages: 17},
+		{name: "per_page 1 stops at the page cap", zone: zone, req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](1)}, wantLen: scaleway.DefaultMaxPages, wantTotal: perZone, wantPages: scaleway.DefaultMaxPages, truncated: true},
+		{name: "caller's page is ignored", zone: zone, req: &scaleway.ListImagesRequest{Page: ptr[int32](3), PerPage: ptr[uint32](50)}, wantLen: perZone, wantTotal: perZone, wantPages: 3},
+		{name: "filtered by project", zone: "pl-waw-2", req: &scaleway.ListImagesRequest{Project: ptr(scalewaytest.DefaultProjectID), PerPage: ptr[uint32](25)}, wantLen: 103, wantTotal: 103, wantPages: 5},
+		{name: "filter matching nothing", zone: zone, req: &scaleway.ListImagesRequest{Name: ptr("nothing-matches")}, wantLen: 0, wantTotal: 0, wantPages: 1},
+		{name: "cap within the first page", zone: zone, maxItems: 50, wantLen: 50, wantTotal: perZone, wantPages: 1, truncated: true},
+		{name: "cap across pages", zone: zone, req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](10)}, maxItems: 25, wantLen: 25, wantTotal: perZone, wantPages: 3, truncated: true},
+		{name: "cap on a page boundary", zone: zone, req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](10)}, maxItems: 30, wantLen: 30, wantTotal: perZone, wantPages: 3, truncated: true},
+		{name: "cap equal to the total", zone: zone, req: &scaleway.ListImagesRequest{PerPage: ptr[uint32](20)}, maxItems: perZone, wantLen: perZone, wantTotal: perZone, wantPages: 6},
+		{name: "cap above the total", zone: zone, maxItems: 1000, wantLen: perZone, wantTotal: perZone, wantPages: 2},
 	}
-	if len(got.Items) != 10*300 || got.Pages != 10*6 {
-		t.Fatalf("%d images in %d pages, want 3000 in 60", len(got.Items), got.Pages)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startFake(t, scalewaytest.Options{ExtraImages: 1000})
+			c := newClient(t, srv)
+			var req scaleway.ListImagesRequest
+			if tt.req != nil {
+				req = *tt.req
+			}
+
+			all, err := c.ListAllImages(t.Context(), tt.zone, tt.req, tt.maxItems)
+			if err != nil {
+				t.Fatalf("ListAllImages: %v", err)
+			}
+			if len(all.Items) != tt.wantLen || all.TotalCount != tt.wantTotal || all.Pages != tt.wantPages || all.Truncated != tt.truncated {
+				t.Errorf("got %d images of %d in %d pages, truncated %v; want %d of %d in %d, truncated %v",
+					len(all.Items), all.TotalCount, all.Pages, all.Truncated, tt.wantLen, tt.wantTotal, tt.wantPages, tt.truncated)
+			}
+			// One request per page, each page asked for once.
+			reqs := srv.Requests()
+			if len(reqs) != tt.wantPages {
+				t.Errorf("fake received %d requests for %d pages", len(reqs), tt.wantPages)
+			}
+			var pages []int
+			for _, r := range reqs {
+				q, _ := url.ParseQuery(r.RawQuery)
+				n, _ := strconv.Atoi(q.Get("page"))
+				pages = append(pages, n)
+			}
+			slices.Sort(pages)
+			for i, n := range pages {
+				if n != i+1 {
+					t.Errorf("pages requested = %v, want 1..%d once each", pages, tt.wantPages)
+					break
+				}
+			}
+
+			got := imageIDs(all.Items)
+			seen := map[string]bool{}
+			for _, id := range got {
+				if seen[id] {
+					t.Errorf("image %s listed twice", id)
+				}
+				seen[id] = true
+			}
+			// The same order as walking the pages one after another
+			// (with the caller's page size), and as the fake's own list.
+			perPage := req.PerPage
+			if perPage == nil {
+				perPage = ptr[uint32](scaleway.MaxPerPage)
+			}
+			req.PerPage = perPage
+			walked := walkPages(t, c, tt.zone, req)
+			if len(walked) != tt.wantTotal {
+				t.Fatalf("walking the pages found %d images, want %d", len(walked), tt.wantTotal)
+			}
+			if !slices.Equal(got, walked[:tt.wantLen]) {
+				t.Errorf("ListAllImages order differs from page-by-page order:\n got %v\nwant %v", got, walked[:tt.wantLen])
+			}
+			for _, img := range all.Items {
+				if img.Zone != tt.zone {
+					t.Errorf("image %s in zone %s, want %s", img.ID, img.Zone, tt.zone)
+				}
+			}
+		})
 	}
-	srv.mu.Lock()
-	defer srv.mu.Unlock()
-	if srv.maxInFlight > 4 {
-		t.Errorf("%d requests in flight at once, want at most the 4 workers", srv.maxInFlight)
+
+	t.Run("order is the fake's list order", func(t *testing.T) {
+		t.Parallel()
+		srv := startFake(t, scalewaytest.Options{ExtraImages: 1000})
+		c := newClient(t, srv, scaleway.WithListWorkers(3))
+		all, err := c.ListAllImages(t.Context(), "fr-par-2", &scaleway.ListImagesRequest{PerPage: ptr[uint32](9)}, 0)
+		if err != nil {
+			t.Fatalf("ListAllImages: %v", err)
+		}
+		if got, want := imageIDs(all.Items), fakeIDs(srv.Images("fr-par-2")); !slices.Equal(got, want) {
+			t.Errorf("ids differ from the fake's list:\n got %v\nwant %v", got, want)
+		}
+	})
+
+	t.Run("a failing page fails the call", func(t *testing.T) {
+		t.Parallel()
+		srv := startFake(t, scalewaytest.Options{ExtraImages: 1000})
+		c := newClient(t, srv, scaleway.WithRetryPolicy(scaleway.NoRetries))
+		// Page 1 passes; one of pages 2..12 gets the 403.
+		srv.Script(scalewaytest.RouteListImages, scalewaytest.Delay(0), scalewaytest.ErrorAnswer(http.StatusForbidden, scaleway.Error{Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions"}))
+		all, err := c.ListAllImages(t.Context(), zone, &scaleway.ListImagesRequest{PerPage: ptr[uint32](10)}, 0)
+		if all != nil {
+			t.Errorf("got %d images despite a failing page", len(all.Items))
+		}
+		apiError(t, err, http.StatusForbidden, scaleway.TypePermissionsDenied)
+	})
+}
+
+// TestPageNumberAndSize: a page number or size beyond the wire types is
+// held at their bounds, out of range still, for Validate to refuse.
+func TestPageNumberAndSize(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in     int64
+		page   int32
+		size   uint32
+		pageOK bool
+		sizeOK bool
+	}{
+		{1, 1, 1, true, true},
+		{100, 100, 100, true, true},
+		{0, 0, 0, false, false},
+		{-5, -5, 0, false, false},
+		{1 << 40, math.MaxInt32, math.MaxUint32, true, false},
+		{-1 << 40, math.MinInt32, 0, false, false},
+	}
+	for _, tt := range tests {
+		page, size := scaleway.PageNumber(tt.in), scaleway.PageSize(tt.in)
+		if *page != tt.page || *size != tt.size {
+			t.Errorf("%d: page %d, size %d; want %d, %d", tt.in, *page, *size, tt.page, tt.size)
+		}
+		err := (&scaleway.ListImagesRequest{Page: page, PerPage: size}).Validate()
+		var fields []string
+		for _, v := range scaleway.ValidationErrors(err) {
+			fields = append(fields, v.Field)
+		}
+		if slices.Contains(fields, "page") == tt.pageOK || slices.Contains(fields, "per_page") == tt.sizeOK {
+			t.Errorf("%d: refused %v; want page ok %v, per_page ok %v", tt.in, fields, tt.pageOK, tt.sizeOK)
+		}
 	}
 }

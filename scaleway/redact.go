@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 )
 
 // Bounds on text an upstream wrote, so that a hostile or broken answer
@@ -47,7 +49,7 @@ func newRedactor(secrets ...string) redactor {
 // first, so that a key split by a zero-width character is still found;
 // the cut comes last, so that it never leaves the start of a key behind.
 func (r redactor) text(s string, limit int) string {
-	return shorten(r.redact(stripUnsafe(s)), limit)
+	return shorten.To(r.redact(stripUnsafe(s)), limit)
 }
 
 // redact replaces every secret in s.
@@ -86,7 +88,8 @@ func (r redactor) header(h http.Header) http.Header {
 // apiError cleans every text of e, which was decoded from an upstream
 // body, and keeps at most maxErrorEntries details and fields.
 func (r redactor) apiError(e *Error) {
-	r.fields(&e.Type, &e.Message, &e.Resource, &e.ResourceID, &e.CurrentState,
+	e.Type = ErrorType(r.text(string(e.Type), maxUpstreamText))
+	r.fields(&e.Message, &e.Resource, &e.ResourceID, &e.CurrentState,
 		&e.Precondition, &e.HelpMessage, &e.Method, &e.Reason, &e.ExpiredSince)
 	e.Details = e.Details[:min(len(e.Details), maxErrorEntries)]
 	for i := range e.Details {

@@ -1,4 +1,4 @@
-package scaleway
+package scaleway_test
 
 import (
 	"encoding/json"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // registeredToken stands for a listener's bearer token, which is no UUID.
@@ -61,16 +63,16 @@ func TestHostileUpstreamNeverGetsASecretPrinted(t *testing.T) {
 					c := newTestClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 						w.Header().Set("Link", "</images?page=2&token="+written+">; rel=\"next\"")
 						place.answer(w, written)
-					}), WithRedactedSecrets(registeredToken))
+					}), scaleway.WithRedactedSecrets(registeredToken))
 					ctx := t.Context()
 					if secret == perRequestKey {
-						ctx = ContextWithSecretKey(ctx, perRequestKey)
+						ctx = scaleway.ContextWithSecretKey(ctx, perRequestKey)
 					}
 					_, resp, err := c.GetImage(ctx, "fr-par-1", testImage)
 					for where, text := range shownText(t, resp, err) {
 						// Invisible characters would hide a secret from the
 						// check, not from a reader.
-						if strings.Contains(strings.ToLower(stripUnsafe(text)), strings.ToLower(secret)) {
+						if strings.Contains(strings.ToLower(scaleway.StripUnsafe(text)), strings.ToLower(secret)) {
 							t.Errorf("%s shows the secret: %q", where, text)
 						}
 					}
@@ -113,13 +115,13 @@ func rawAnswer(w http.ResponseWriter, response string) {
 
 // shownText is every text of a call's outcome that reaches a person, a
 // model, a log or a REST answer, by where it is found.
-func shownText(t *testing.T, resp *Response, err error) map[string]string {
+func shownText(t *testing.T, resp *scaleway.Response, err error) map[string]string {
 	t.Helper()
 	shown := map[string]string{}
 	if err != nil {
 		shown["err.Error()"] = err.Error()
 	}
-	var apiErr *Error
+	var apiErr *scaleway.Error
 	if errors.As(err, &apiErr) {
 		encoded, _ := json.Marshal(apiErr)
 		shown["*Error fields"] = string(encoded)
@@ -138,14 +140,14 @@ func shownText(t *testing.T, resp *Response, err error) map[string]string {
 // TestRedactorText covers the cleaning rules one by one.
 func TestRedactorText(t *testing.T) {
 	t.Parallel()
-	red := newRedactor(testKey, "", registeredToken)
+	red := scaleway.NewRedactor(testKey, "", registeredToken)
 	tests := []struct {
 		name, in, want string
 	}{
-		{"key", "key " + testKey + " echoed", "key " + RedactSecret(testKey) + " echoed"},
-		{"key in upper case", strings.ToUpper(testKey), RedactSecret(testKey)},
-		{"key split by a zero-width joiner", testKey[:8] + "\u200d" + testKey[8:], RedactSecret(testKey)},
-		{"token, no UUID, masked entirely", "Bearer " + registeredToken, "Bearer " + RedactSecret(registeredToken)},
+		{"key", "key " + testKey + " echoed", "key " + scaleway.RedactSecret(testKey) + " echoed"},
+		{"key in upper case", strings.ToUpper(testKey), scaleway.RedactSecret(testKey)},
+		{"key split by a zero-width joiner", testKey[:8] + "\u200d" + testKey[8:], scaleway.RedactSecret(testKey)},
+		{"token, no UUID, masked entirely", "Bearer " + registeredToken, "Bearer " + scaleway.RedactSecret(registeredToken)},
 		{"terminal escapes", "\x1b[31mred\x1b[0m", "[31mred[0m"},
 		{"newlines and tabs", "a\r\nb\tc", "abc"},
 		{"C1 control", "a\u0085b", "ab"},
@@ -160,7 +162,7 @@ func TestRedactorText(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if got := red.text(tt.in, maxUpstreamText); got != tt.want {
+			if got := red.Text(tt.in, scaleway.MaxUpstreamText); got != tt.want {
 				t.Errorf("text(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
@@ -171,20 +173,20 @@ func TestRedactorText(t *testing.T) {
 // start of a key behind.
 func TestRedactorBoundsLength(t *testing.T) {
 	t.Parallel()
-	red := newRedactor(testKey)
+	red := scaleway.NewRedactor(testKey)
 	tests := []struct {
 		name string
 		in   string
 	}{
 		{"ASCII", strings.Repeat("a", 10_000)},
 		{"two-byte characters", strings.Repeat("é", 5_000)},
-		{"key across the cut", strings.Repeat("a", maxUpstreamText-10) + testKey},
+		{"key across the cut", strings.Repeat("a", scaleway.MaxUpstreamText-10) + testKey},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got := red.text(tt.in, maxUpstreamText)
-			if len(got) > maxUpstreamText+len("…") || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
+			got := red.Text(tt.in, scaleway.MaxUpstreamText)
+			if len(got) > scaleway.MaxUpstreamText+len("…") || !utf8.ValidString(got) || !strings.HasSuffix(got, "…") {
 				t.Errorf("%d bytes, valid UTF-8 %v: %q", len(got), utf8.ValidString(got), got)
 			}
 			if strings.Contains(got, testKey[:8]+testKey[8:12]) {
@@ -198,7 +200,7 @@ func TestRedactorBoundsLength(t *testing.T) {
 // into a header, the tools log it.
 func TestRequestIDIsDroppedUnlessItLooksLikeOne(t *testing.T) {
 	t.Parallel()
-	red := newRedactor(testKey)
+	red := scaleway.NewRedactor(testKey)
 	tests := []struct {
 		in, want string
 	}{
@@ -206,7 +208,7 @@ func TestRequestIDIsDroppedUnlessItLooksLikeOne(t *testing.T) {
 		{"req-42", "req-42"},
 		{"6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f", "6f3b9c6e-9a1f-4f6e-8d7a-1a2b3c4d5e6f"},
 		{"api.fr-par:1_x", "api.fr-par:1_x"},
-		{testKey, RedactSecret(testKey)},
+		{testKey, scaleway.RedactSecret(testKey)},
 		{"req\u202e-42", "req-42"},
 		{"a b", ""},
 		{"<script>", ""},
@@ -215,7 +217,7 @@ func TestRequestIDIsDroppedUnlessItLooksLikeOne(t *testing.T) {
 		{strings.Repeat("a", 129), ""},
 	}
 	for _, tt := range tests {
-		if got := red.requestID(http.Header{"X-Request-Id": {tt.in}}); got != tt.want {
+		if got := red.RequestID(http.Header{"X-Request-Id": {tt.in}}); got != tt.want {
 			t.Errorf("requestID(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
@@ -233,11 +235,11 @@ func TestHugeErrorIsBounded(t *testing.T) {
 	body := `{"type":"invalid_arguments","message":"` + strings.Repeat("m", 100_000) + `","details":[` + strings.Join(details, ",") +
 		`],"fields":{` + strings.Join(fields, ",") + `}}`
 	resp := &http.Response{StatusCode: http.StatusBadRequest, Status: "400 Bad Request", Header: http.Header{"Content-Type": {"application/json"}}}
-	e := decodeError(resp, []byte(body), newRedactor(testKey))
-	if len(e.Details) != maxErrorEntries || len(e.Fields) != maxErrorEntries || len(e.Message) > maxUpstreamText+len("…") {
-		t.Errorf("%d details, %d fields, a %d-byte message; want %d, %d and at most %d bytes", len(e.Details), len(e.Fields), len(e.Message), maxErrorEntries, maxErrorEntries, maxUpstreamText)
+	e := scaleway.DecodeError(resp, []byte(body), testKey)
+	if len(e.Details) != scaleway.MaxErrorEntries || len(e.Fields) != scaleway.MaxErrorEntries || len(e.Message) > scaleway.MaxUpstreamText+len("…") {
+		t.Errorf("%d details, %d fields, a %d-byte message; want %d, %d and at most %d bytes", len(e.Details), len(e.Fields), len(e.Message), scaleway.MaxErrorEntries, scaleway.MaxErrorEntries, scaleway.MaxUpstreamText)
 	}
-	if n := len(e.Error()); n > 2*maxErrorEntries*maxUpstreamText {
+	if n := len(e.Error()); n > 2*scaleway.MaxErrorEntries*scaleway.MaxUpstreamText {
 		t.Errorf("Error() is %d bytes long", n)
 	}
 }
@@ -247,8 +249,8 @@ func TestHugeErrorIsBounded(t *testing.T) {
 func TestStatusLineIsCleaned(t *testing.T) {
 	t.Parallel()
 	resp := &http.Response{StatusCode: http.StatusInternalServerError, Status: "500 Oops\x1b[31m\u202e \u200bfail\r", Header: http.Header{"Content-Type": {"text/html"}}}
-	e := decodeError(resp, []byte("<html>"), newRedactor(testKey))
-	if e.Type != ErrUnknown || e.Message != "500 Oops[31m fail" {
+	e := scaleway.DecodeError(resp, []byte("<html>"), testKey)
+	if e.Type != scaleway.TypeUnknown || e.Message != "500 Oops[31m fail" {
 		t.Errorf("type %q, message %q; want unknown and %q", e.Type, e.Message, "500 Oops[31m fail")
 	}
 }

@@ -1,4 +1,4 @@
-package scaleway
+package scaleway_test
 
 import (
 	"context"
@@ -9,34 +9,36 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // methodCall is one client method, named by the HTTP method it sends.
 type methodCall struct {
 	method string
-	call   func(ctx context.Context, c *Client) error
+	call   func(ctx context.Context, c *scaleway.Client) error
 }
 
 // everyMethod calls the image routes, one per HTTP method.
 var everyMethod = []methodCall{
-	{http.MethodGet, func(ctx context.Context, c *Client) error {
+	{http.MethodGet, func(ctx context.Context, c *scaleway.Client) error {
 		_, _, err := c.GetImage(ctx, "fr-par-1", testImage)
 		return err
 	}},
-	{http.MethodPost, func(ctx context.Context, c *Client) error {
-		_, _, err := c.CreateImage(ctx, "fr-par-1", &CreateImageRequest{Name: "x", RootVolume: testSnap, Arch: ArchX86_64})
+	{http.MethodPost, func(ctx context.Context, c *scaleway.Client) error {
+		_, _, err := c.CreateImage(ctx, "fr-par-1", &scaleway.CreateImageRequest{Name: "x", RootVolume: testSnap, Arch: scaleway.ArchX86_64})
 		return err
 	}},
-	{http.MethodPut, func(ctx context.Context, c *Client) error {
-		_, _, err := c.SetImage(ctx, "fr-par-1", testImage, &SetImageRequest{Name: "x", Arch: ArchX86_64})
+	{http.MethodPut, func(ctx context.Context, c *scaleway.Client) error {
+		_, _, err := c.SetImage(ctx, "fr-par-1", testImage, &scaleway.SetImageRequest{Name: "x", Arch: scaleway.ArchX86_64})
 		return err
 	}},
-	{http.MethodPatch, func(ctx context.Context, c *Client) error {
+	{http.MethodPatch, func(ctx context.Context, c *scaleway.Client) error {
 		name := "x"
-		_, _, err := c.UpdateImage(ctx, "fr-par-1", testImage, &UpdateImageRequest{Name: &name})
+		_, _, err := c.UpdateImage(ctx, "fr-par-1", testImage, &scaleway.UpdateImageRequest{Name: &name})
 		return err
 	}},
-	{http.MethodDelete, func(ctx context.Context, c *Client) error {
+	{http.MethodDelete, func(ctx context.Context, c *scaleway.Client) error {
 		_, err := c.DeleteImage(ctx, "fr-par-1", testImage)
 		return err
 	}},
@@ -83,10 +85,10 @@ func checkRedirectRefused(t *testing.T, status int, target, key string, m method
 		w.WriteHeader(status)
 	})
 	var api *httptest.Server
-	opts := []Option{}
+	opts := []scaleway.Option{}
 	if target == "https to http" {
 		api = httptest.NewTLSServer(first)
-		opts = append(opts, WithHTTPClient(api.Client()))
+		opts = append(opts, scaleway.WithHTTPClient(api.Client()))
 	} else {
 		api = httptest.NewServer(first)
 	}
@@ -95,24 +97,24 @@ func checkRedirectRefused(t *testing.T, status int, target, key string, m method
 	switch target {
 	case "same host":
 		location = "/elsewhere/" + key + "?token=" + key
-		wantTarget = api.URL + "/elsewhere/" + RedactSecret(key)
+		wantTarget = api.URL + "/elsewhere/" + scaleway.RedactSecret(key)
 	default:
 		location = "http://user:" + key + "@" + host + "/elsewhere/" + key + "?token=" + key + "#" + key
-		wantTarget = elsewhere.URL + "/elsewhere/" + RedactSecret(key)
+		wantTarget = elsewhere.URL + "/elsewhere/" + scaleway.RedactSecret(key)
 	}
-	c, err := NewClient(append([]Option{WithBaseURL(api.URL), WithSecretKey(testKey), WithRetryPolicy(fastRetries)}, opts...)...)
+	c, err := scaleway.NewClient(append([]scaleway.Option{scaleway.WithBaseURL(api.URL), scaleway.WithSecretKey(testKey), scaleway.WithRetryPolicy(fastRetries)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
 
 	ctx := t.Context()
 	if key != testKey {
-		ctx = ContextWithSecretKey(ctx, key)
+		ctx = scaleway.ContextWithSecretKey(ctx, key)
 	}
 	err = m.call(ctx, c)
-	var apiErr *Error
-	if !errors.As(err, &apiErr) || apiErr.Type != ErrRedirect || apiErr.StatusCode != status {
-		t.Fatalf("err = %v, want an *Error of type %s with status %d", err, ErrRedirect, status)
+	var apiErr *scaleway.Error
+	if !errors.As(err, &apiErr) || apiErr.Type != scaleway.TypeRedirect || apiErr.StatusCode != status {
+		t.Fatalf("err = %v, want an *Error of type %s with status %d", err, scaleway.TypeRedirect, status)
 	}
 	msg := err.Error()
 	for _, want := range []string{wantTarget, "never redirects", "SCW_API_URL"} {
@@ -136,7 +138,7 @@ func TestRedirectWithoutLocation(t *testing.T) {
 	var hits atomic.Int32
 	c := newTestClient(t, scripted(&hits, func(w http.ResponseWriter) { w.WriteHeader(http.StatusFound) }))
 	_, _, err := c.GetImage(t.Context(), "fr-par-1", testImage)
-	checkErrKind(t, err, ErrRedirect)
+	checkErrKind(t, err, scaleway.TypeRedirect)
 	if err != nil && !strings.Contains(err.Error(), "without a usable Location") {
 		t.Errorf("err = %v", err)
 	}
@@ -157,9 +159,9 @@ func TestWithHTTPClientLeavesTheCallersClientAlone(t *testing.T) {
 	c := newTestClient(t, scripted(&hits, func(w http.ResponseWriter) {
 		w.Header().Set("Location", "/instance/v1/zones/fr-par-1/images/"+testImage)
 		w.WriteHeader(http.StatusTemporaryRedirect)
-	}), WithHTTPClient(callers))
+	}), scaleway.WithHTTPClient(callers))
 	_, _, err := c.GetImage(t.Context(), "fr-par-1", testImage)
-	checkErrKind(t, err, ErrRedirect)
+	checkErrKind(t, err, scaleway.TypeRedirect)
 	if followed.Load() || hits.Load() != 1 {
 		t.Errorf("the caller's CheckRedirect ran (%v), %d requests; want neither, and 1", followed.Load(), hits.Load())
 	}
@@ -171,7 +173,7 @@ func TestWithHTTPClientLeavesTheCallersClientAlone(t *testing.T) {
 // TestNilHTTPClient is refused when the client is built.
 func TestNilHTTPClient(t *testing.T) {
 	t.Parallel()
-	_, err := NewClient(WithHTTPClient(nil))
+	_, err := scaleway.NewClient(scaleway.WithHTTPClient(nil))
 	if err == nil || !strings.Contains(err.Error(), "nil") {
 		t.Errorf("err = %v, want a nil HTTP client refused", err)
 	}

@@ -2,11 +2,9 @@ package scaleway
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 )
 
@@ -41,6 +39,14 @@ func (c *Client) GetSnapshot(ctx context.Context, zone Zone, snapshotID string) 
 // ListSnapshots returns one page of the zone's Instance snapshots.
 // TotalCount is read from X-Total-Count, as for ListImages.
 func (c *Client) ListSnapshots(ctx context.Context, zone Zone, r *ListSnapshotsRequest) (*ListSnapshotsResponse, *Response, error) {
+	if err := checkList(zone, r); err != nil {
+		return nil, nil, fmt.Errorf("listing snapshots: %w", err)
+	}
+	return c.listSnapshots(ctx, zone, r)
+}
+
+// listSnapshots is ListSnapshots once its arguments are checked.
+func (c *Client) listSnapshots(ctx context.Context, zone Zone, r *ListSnapshotsRequest) (*ListSnapshotsResponse, *Response, error) {
 	var page ListSnapshotsResponse
 	total, resp, err := c.list(ctx, "snapshots", zone, snapshotsPath(zone), r, &page)
 	if err != nil {
@@ -66,7 +72,7 @@ func (c *Client) GetBlockSnapshot(ctx context.Context, zone Zone, snapshotID str
 
 // get reads snapshot id of zone from the collection path into out.
 func (c *Client) get(ctx context.Context, what string, zone Zone, id, collection string, out any) (*Response, error) {
-	if err := checkZoneAndID(zone, "snapshot_id", id); err != nil {
+	if err := CheckPath(zone, "snapshot_id", id); err != nil {
 		return nil, fmt.Errorf("getting %s: %w", what, err)
 	}
 	req, err := c.newRequest(http.MethodGet, collection+"/"+url.PathEscape(id), nil, nil)
@@ -83,6 +89,14 @@ func (c *Client) get(ctx context.Context, what string, zone Zone, id, collection
 // ListBlockSnapshots returns one page of the zone's Block Storage
 // snapshots; the Block API counts them in the body.
 func (c *Client) ListBlockSnapshots(ctx context.Context, zone Zone, r *ListBlockSnapshotsRequest) (*ListBlockSnapshotsResponse, *Response, error) {
+	if err := checkList(zone, r); err != nil {
+		return nil, nil, fmt.Errorf("listing block snapshots: %w", err)
+	}
+	return c.listBlockSnapshots(ctx, zone, r)
+}
+
+// listBlockSnapshots is ListBlockSnapshots once its arguments are checked.
+func (c *Client) listBlockSnapshots(ctx context.Context, zone Zone, r *ListBlockSnapshotsRequest) (*ListBlockSnapshotsResponse, *Response, error) {
 	var page ListBlockSnapshotsResponse
 	_, resp, err := c.list(ctx, "block snapshots", zone, blockSnapshotsPath(zone), r, &page)
 	if err != nil {
@@ -142,44 +156,3 @@ func setPage(q url.Values, pageName string, page *int32, sizeName string, size *
 
 // BlockSnapshotOrders lists the orders a Block snapshot list accepts.
 var BlockSnapshotOrders = []string{"created_at_asc", "created_at_desc", "name_asc", "name_desc"}
-
-// Validate checks the filters and page before anything is sent.
-func (r *ListSnapshotsRequest) Validate() error {
-	if r == nil {
-		return nil
-	}
-	errs := []error{
-		checkOptionalUUID("organization", r.Organization),
-		checkOptionalUUID("project", r.Project),
-		checkOptionalUUID("base_volume_id", r.BaseVolumeID),
-		checkPage("page", r.Page, "per_page", r.PerPage),
-	}
-	if r.Name != nil {
-		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
-	}
-	if r.Tags != nil {
-		errs = append(errs, checkText("tags", *r.Tags, MaxTags*MaxTagLength))
-	}
-	return errors.Join(errs...)
-}
-
-// Validate checks the filters and page before anything is sent.
-func (r *ListBlockSnapshotsRequest) Validate() error {
-	if r == nil {
-		return nil
-	}
-	errs := []error{
-		checkOptionalUUID("project_id", r.ProjectID),
-		checkOptionalUUID("organization_id", r.OrganizationID),
-		checkOptionalUUID("volume_id", r.VolumeID),
-		checkTags("tags", r.Tags),
-		checkPage("page", r.Page, "page_size", r.PageSize),
-	}
-	if r.Name != nil {
-		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
-	}
-	if r.OrderBy != nil && !slices.Contains(BlockSnapshotOrders, *r.OrderBy) {
-		errs = append(errs, &ValidationError{Field: "order_by", Kind: KindConstraint, Value: *r.OrderBy, Reason: fmt.Sprintf("is not an order; use one of %v", BlockSnapshotOrders)})
-	}
-	return errors.Join(errs...)
-}

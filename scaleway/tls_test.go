@@ -1,4 +1,4 @@
-package scaleway
+package scaleway_test
 
 import (
 	"io"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // TestTLSMismatchIsPermanent: an API URL whose scheme does not match the
@@ -80,7 +82,7 @@ func TestHTTPSToSomethingElse(t *testing.T) {
 // expects one connection and a transport error naming the problem.
 func checkTLSFailure(t *testing.T, apiURL string, conns func() int32, wantInMsg string) {
 	t.Helper()
-	c, err := NewClient(WithBaseURL(apiURL), WithSecretKey(testKey), WithRetryPolicy(fastRetries))
+	c, err := scaleway.NewClient(scaleway.WithBaseURL(apiURL), scaleway.WithSecretKey(testKey), scaleway.WithRetryPolicy(fastRetries))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 )
 
 // Arch is the CPU architecture an image boots on.
@@ -122,7 +124,7 @@ func parseTime(b []byte) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if len(b) < 2 || b[0] != '"' || b[len(b)-1] != '"' {
-		return time.Time{}, fmt.Errorf("timestamp %s is not a JSON string", shorten(string(b), 40))
+		return time.Time{}, fmt.Errorf("timestamp %s is not a JSON string", shorten.To(string(b), 40))
 	}
 	parsed, err := time.Parse(time.RFC3339Nano, string(b[1:len(b)-1]))
 	if err != nil {

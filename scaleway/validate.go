@@ -3,10 +3,15 @@ package scaleway
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 )
 
 // Limits on free-text input. Scaleway does not publish its own; these are
@@ -21,6 +26,33 @@ const (
 	maxFilterLength  = 255
 	maxVolumeKeySize = 2
 )
+
+// ValidationError reports input that the client refuses to send upstream.
+// It is raised before any request is built.
+type ValidationError struct {
+	Field  string         // the JSON name of the argument, e.g. "image_id"
+	Kind   ValidationKind // what kind of wrong, in Scaleway's words
+	Value  string         // the offending value, shortened; empty when missing
+	Reason string         // what is wrong and what is allowed
+}
+
+// ValidationKind is the reason Scaleway gives in an invalid_arguments
+// detail, so that an adapter can answer as the API would.
+type ValidationKind string
+
+// The kinds of invalid argument.
+const (
+	KindRequired   ValidationKind = "required"   // missing
+	KindFormat     ValidationKind = "format"     // does not parse as its type
+	KindConstraint ValidationKind = "constraint" // parses, but is not allowed
+)
+
+func (e *ValidationError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("invalid %s: %s", e.Field, e.Reason)
+	}
+	return fmt.Sprintf("invalid %s %q: %s", e.Field, shorten.To(e.Value, 64), e.Reason)
+}
 
 // ValidationErrors returns every *ValidationError inside err (which may be
 // one, or several joined with errors.Join), in order.
@@ -45,6 +77,62 @@ func ValidationErrors(err error) []*ValidationError {
 	}
 	walk(err)
 	return out
+}
+
+// checkRan, when set, is told the name of each check as it runs. Only
+// the test that counts that no call checks an input twice sets it
+// (export_test.go); it is atomic because calls run concurrently.
+var checkRan atomic.Pointer[func(check string)]
+
+// ran reports a check to checkRan.
+func ran(check string) {
+	if f := checkRan.Load(); f != nil {
+		(*f)(check)
+	}
+}
+
+// CheckPath reports every problem of the zone and id that name one image
+// or snapshot in a path; idField is the id's name in the API's path
+// template. The client checks its own calls: an adapter needs CheckPath
+// only to name these problems together with its own when it refuses a
+// request without calling the client (a body it cannot decode, say).
+func CheckPath(zone Zone, idField, id string) error {
+	return errors.Join(CheckZone(zone), checkUUID(idField, id))
+}
+
+// CheckZone is ParseZone for a zone already typed. As for CheckPath, the
+// client checks its own calls' zones.
+func CheckZone(zone Zone) error {
+	_, err := ParseZone(string(zone))
+	return err
+}
+
+// checkList reports every problem of a list call's zone and filters.
+func checkList(zone Zone, r listRequest) error {
+	return errors.Join(CheckZone(zone), r.Validate())
+}
+
+// uuidPattern is the textual form Scaleway uses for every id: lower or upper
+// case hexadecimal in 8-4-4-4-12 groups.
+var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+
+// UUIDPattern is uuidPattern's source, for JSON Schemas.
+const UUIDPattern = `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`
+
+// IsUUID reports whether s is a well-formed UUID.
+func IsUUID(s string) bool { return uuidPattern.MatchString(s) }
+
+// checkUUID returns a *ValidationError naming field when value is not a
+// well-formed UUID. Adapters check a path's ids with CheckPath.
+func checkUUID(field, value string) error {
+	ran("uuid " + field)
+	if value == "" {
+		return &ValidationError{Field: field, Kind: KindRequired, Reason: "is required (a UUID such as 11111111-2222-3333-4444-555555555555)"}
+	}
+	if !IsUUID(value) {
+		return &ValidationError{Field: field, Kind: KindFormat, Value: value, Reason: "is not a UUID (expected 8-4-4-4-12 hexadecimal digits)"}
+	}
+	return nil
 }
 
 // checkText rejects text that is too long, not UTF-8, or carries control
@@ -112,7 +200,7 @@ func checkOptionalUUID(field string, value *string) error {
 	if value == nil {
 		return nil
 	}
-	return ValidateUUID(field, *value)
+	return checkUUID(field, *value)
 }
 
 // checkVolumeKey accepts the positions Scaleway uses for extra volumes:
@@ -161,7 +249,7 @@ func checkExtraVolumes[V snapshotRef](volumes map[string]V) error {
 		field := "extra_volumes." + key
 		errs = append(errs, checkVolumeKey("extra_volumes", key))
 		if id, ok := volumes[key].snapshotID(); ok {
-			errs = append(errs, ValidateUUID(field+".id", id))
+			errs = append(errs, checkUUID(field+".id", id))
 		} else {
 			errs = append(errs, &ValidationError{Field: field, Kind: KindRequired, Reason: "is empty; give {\"id\": \"<snapshot id>\"}"})
 		}
@@ -171,6 +259,7 @@ func checkExtraVolumes[V snapshotRef](volumes map[string]V) error {
 
 // Validate checks the filters and page before anything is sent.
 func (r *ListImagesRequest) Validate() error {
+	ran("ListImagesRequest")
 	if r == nil {
 		return nil
 	}
@@ -204,12 +293,56 @@ func checkPage(pageField string, page *int32, sizeField string, size *uint32) er
 	return errors.Join(errs...)
 }
 
+// Validate checks the filters and page before anything is sent.
+func (r *ListSnapshotsRequest) Validate() error {
+	ran("ListSnapshotsRequest")
+	if r == nil {
+		return nil
+	}
+	errs := []error{
+		checkOptionalUUID("organization", r.Organization),
+		checkOptionalUUID("project", r.Project),
+		checkOptionalUUID("base_volume_id", r.BaseVolumeID),
+		checkPage("page", r.Page, "per_page", r.PerPage),
+	}
+	if r.Name != nil {
+		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
+	}
+	if r.Tags != nil {
+		errs = append(errs, checkText("tags", *r.Tags, MaxTags*MaxTagLength))
+	}
+	return errors.Join(errs...)
+}
+
+// Validate checks the filters and page before anything is sent.
+func (r *ListBlockSnapshotsRequest) Validate() error {
+	ran("ListBlockSnapshotsRequest")
+	if r == nil {
+		return nil
+	}
+	errs := []error{
+		checkOptionalUUID("project_id", r.ProjectID),
+		checkOptionalUUID("organization_id", r.OrganizationID),
+		checkOptionalUUID("volume_id", r.VolumeID),
+		checkTags("tags", r.Tags),
+		checkPage("page", r.Page, "page_size", r.PageSize),
+	}
+	if r.Name != nil {
+		errs = append(errs, checkText("name", *r.Name, maxFilterLength))
+	}
+	if r.OrderBy != nil && !slices.Contains(BlockSnapshotOrders, *r.OrderBy) {
+		errs = append(errs, &ValidationError{Field: "order_by", Kind: KindConstraint, Value: *r.OrderBy, Reason: fmt.Sprintf("is not an order; use one of %v", BlockSnapshotOrders)})
+	}
+	return errors.Join(errs...)
+}
+
 // Validate checks a create body: root_volume and arch are required, every
 // id is a UUID, extra volume keys are positions.
 func (r *CreateImageRequest) Validate() error {
+	ran("CreateImageRequest")
 	var errs []error
 	errs = append(errs, checkName("name", r.Name, false))
-	errs = append(errs, ValidateUUID("root_volume", r.RootVolume))
+	errs = append(errs, checkUUID("root_volume", r.RootVolume))
 	if _, err := ParseArch("arch", string(r.Arch)); err != nil {
 		errs = append(errs, err)
 	}
@@ -225,6 +358,7 @@ func (r *CreateImageRequest) Validate() error {
 // Validate checks a PUT body. Its zone and id are the path's: SetImage
 // checks them against it (matchPath).
 func (r *SetImageRequest) Validate() error {
+	ran("SetImageRequest")
 	var errs []error
 	errs = append(errs, checkName("name", r.Name, true))
 	if _, err := ParseArch("arch", string(r.Arch)); err != nil {
@@ -232,13 +366,13 @@ func (r *SetImageRequest) Validate() error {
 	}
 	errs = append(errs, checkExtraVolumes(r.ExtraVolumes))
 	if r.RootVolume != nil {
-		errs = append(errs, ValidateUUID("root_volume.id", r.RootVolume.ID))
+		errs = append(errs, checkUUID("root_volume.id", r.RootVolume.ID))
 	}
 	if r.Organization != "" {
-		errs = append(errs, ValidateUUID("organization", r.Organization))
+		errs = append(errs, checkUUID("organization", r.Organization))
 	}
 	if r.Project != "" {
-		errs = append(errs, ValidateUUID("project", r.Project))
+		errs = append(errs, checkUUID("project", r.Project))
 	}
 	if r.Tags != nil {
 		errs = append(errs, checkTags("tags", *r.Tags))
@@ -268,6 +402,7 @@ func (r *SetImageRequest) matchPath(zone Zone, id string) error {
 
 // Validate checks a PATCH body.
 func (r *UpdateImageRequest) Validate() error {
+	ran("UpdateImageRequest")
 	var errs []error
 	if r.Name != nil {
 		errs = append(errs, checkName("name", *r.Name, true))

@@ -27,3 +27,18 @@ func SortedVolumeKeys[V any](m map[string]V) []string {
 	})
 	return keys
 }
+
+// VolumeMap is the extra_volumes map of a request made from a list of
+// snapshot ids: the first at position "1", and so on (the root volume is
+// 0). volume makes the entry of one id. A nil list makes a nil map, and
+// an empty one an empty map.
+func VolumeMap[V any](ids []string, volume func(id string) V) map[string]V {
+	if ids == nil {
+		return nil
+	}
+	volumes := make(map[string]V, len(ids))
+	for i, id := range ids {
+		volumes[strconv.Itoa(i+1)] = volume(id)
+	}
+	return volumes
+}

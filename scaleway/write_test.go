@@ -1,4 +1,4 @@
-package scaleway
+package scaleway_test
 
 import (
 	"context"
@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // heldUpstream holds every request until release is closed, after saying
@@ -64,7 +66,7 @@ func TestSentWriteOutlivesCancellation(t *testing.T) {
 			t.Parallel()
 			upstream := newHeldUpstream()
 			rec := &contextRecorder{sent: make(chan context.Context, 1)}
-			c := newTestClient(t, upstream, WithHTTPClient(&http.Client{Transport: rec}))
+			c := newTestClient(t, upstream, scaleway.WithHTTPClient(&http.Client{Transport: rec}))
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan error, 1)
 			go func() { done <- m.call(ctx, c) }()
@@ -103,8 +105,8 @@ func TestSentWriteKeepsTheCallersDeadline(t *testing.T) {
 	c := newTestClient(t, upstream)
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	_, _, err := c.CreateImage(ctx, "fr-par-1", &CreateImageRequest{Name: "x", RootVolume: testSnap, Arch: ArchX86_64})
-	var transportErr *TransportError
+	_, _, err := c.CreateImage(ctx, "fr-par-1", &scaleway.CreateImageRequest{Name: "x", RootVolume: testSnap, Arch: scaleway.ArchX86_64})
+	var transportErr *scaleway.TransportError
 	if !errors.As(err, &transportErr) || !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want a transport error at the deadline", err)
 	}
@@ -173,14 +175,14 @@ func TestCancelDuringRetryWait(t *testing.T) {
 			var hits atomic.Int32
 			answer := &bodyRead{read: make(chan struct{}, 1)}
 			c := newTestClient(t, scripted(&hits, status(http.StatusServiceUnavailable, "Retry-After", "3600")),
-				WithRetryPolicy(RetryPolicy{MaxRetries: 3, MaxRetryAfter: 2 * time.Hour}), WithHTTPClient(&http.Client{Transport: answer}))
+				scaleway.WithRetryPolicy(scaleway.RetryPolicy{MaxRetries: 3, MaxRetryAfter: 2 * time.Hour}), scaleway.WithHTTPClient(&http.Client{Transport: answer}))
 			ctx, cancel := context.WithCancel(t.Context())
 			done := make(chan error, 1)
 			go func() { done <- m.call(ctx, c) }()
 			<-answer.read
 			cancel()
 			err := <-done
-			var apiErr *Error
+			var apiErr *scaleway.Error
 			if !errors.Is(err, context.Canceled) || !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable {
 				t.Errorf("err = %v, want the cancellation and the last attempt's 503", err)
 			}

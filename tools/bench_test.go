@@ -47,7 +47,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	e := &benchEnv{srv: scalewaytest.NewServer(scalewaytest.Options{})}
 	b.Cleanup(e.srv.Close)
 	var err error
-	e.client, err = scaleway.NewClient(scaleway.WithBaseURL(e.srv.URL), scaleway.WithSecretKey(scalewaytest.SandboxToken))
+	e.client, err = scaleway.NewClient(scaleway.WithBaseURL(e.srv.URL), scaleway.WithSecretKey(scalewaytest.SandboxToken), scaleway.WithDefaultProject(scalewaytest.DefaultProjectID))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -62,9 +62,8 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	}
 	server := mcp.NewServer(&mcp.Implementation{Name: "bench", Version: "v0"}, nil)
 	deps := &tools.Deps{
-		Client:         e.client,
-		DefaultZone:    "fr-par-1",
-		DefaultProject: scalewaytest.DefaultProjectID,
+		Client:      e.client,
+		DefaultZone: "fr-par-1",
 		// The server writes one log line per call; keep its cost in.
 		Logger: zerolog.New(io.Discard).With().Timestamp().Logger(),
 	}

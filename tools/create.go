@@ -18,40 +18,27 @@ const (
 )
 
 func (d *Deps) createImage(ctx context.Context, c *call, in CreateImageInput) (CreateImageOutput, error) {
-	zone, err := d.zone(c, in.Zone)
-	if err != nil {
-		return CreateImageOutput{}, err
+	zone := d.zone(c, in.Zone)
+	if in.WaitTimeout < 0 {
+		return CreateImageOutput{}, &scaleway.ValidationError{Field: "wait_timeout", Kind: scaleway.KindConstraint, Value: strconv.Itoa(in.WaitTimeout), Reason: "must be between 1 and 3600 seconds"}
 	}
+	// Without a project (an empty one names none), the client's default
+	// owner gets the image.
 	req := &scaleway.CreateImageRequest{
 		Name:       in.Name,
 		RootVolume: in.RootVolume,
 		Arch:       scaleway.Arch(in.Arch),
 		Tags:       in.Tags,
+		Project:    &in.Project,
+		ExtraVolumes: scaleway.VolumeMap(in.ExtraVolumes, func(id string) *scaleway.VolumeTemplate {
+			return &scaleway.VolumeTemplate{ID: id}
+		}),
 	}
 	if req.Name == "" {
 		req.Name = generatedName()
 	}
 	if in.Public {
 		req.Public = &in.Public
-	}
-	if len(in.ExtraVolumes) > 0 {
-		req.ExtraVolumes = make(map[string]*scaleway.VolumeTemplate, len(in.ExtraVolumes))
-		for i, id := range in.ExtraVolumes {
-			req.ExtraVolumes[strconv.Itoa(i+1)] = &scaleway.VolumeTemplate{ID: id}
-		}
-	}
-	// Like the Scaleway SDKs: the project when there is one, else the
-	// organization; the API wants exactly one of them.
-	switch {
-	case in.Project != "":
-		req.Project = &in.Project
-	case d.DefaultProject != "":
-		req.Project = &d.DefaultProject
-	case d.DefaultOrg != "":
-		req.Organization = &d.DefaultOrg
-	}
-	if in.WaitTimeout < 0 {
-		return CreateImageOutput{}, &scaleway.ValidationError{Field: "wait_timeout", Kind: scaleway.KindConstraint, Value: strconv.Itoa(in.WaitTimeout), Reason: "must be between 1 and 3600 seconds"}
 	}
 	img, resp, err := d.Client.CreateImage(ctx, zone, req)
 	c.observe(resp)

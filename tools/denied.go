@@ -35,7 +35,7 @@ func (e *notOwnedError) Unwrap() error { return e.denied }
 // such an answer, after it (nil if it cannot be read).
 func (d *Deps) explainDenied(err error, action string, image func() *scaleway.Image) error {
 	var denied *scaleway.Error
-	if !errors.As(err, &denied) || denied.Type != scaleway.ErrPermissionsDenied {
+	if !errors.As(err, &denied) || denied.Type != scaleway.TypePermissionsDenied {
 		return err
 	}
 	img := image()
@@ -45,12 +45,12 @@ func (d *Deps) explainDenied(err error, action string, image func() *scaleway.Im
 	return &notOwnedError{denied: denied, image: img, action: action}
 }
 
-// owns reports whether img is in the configured project or organization:
-// a write refused on one's own public image is a matter of IAM, as for a
-// private one.
+// owns reports whether img is in the client's default project or
+// organization: a write refused on one's own public image is a matter of
+// IAM, as for a private one.
 func (d *Deps) owns(img *scaleway.Image) bool {
-	return (d.DefaultProject != "" && img.Project == d.DefaultProject) ||
-		(d.DefaultOrg != "" && img.Organization == d.DefaultOrg)
+	project, org := d.Client.DefaultProject(), d.Client.DefaultOrganization()
+	return (project != "" && img.Project == project) || (org != "" && img.Organization == org)
 }
 
 // readAfterDenial reads an image whose write was refused, for

@@ -22,7 +22,7 @@ func TestWritesToPublicImagesSayWhy(t *testing.T) {
 	iam := []string{"permissions_denied", "InstancesFullAccess"}
 	readOnlyKey := setup{fake: scalewaytest.Options{ReadOnlyTokens: []string{scalewaytest.SandboxToken}}}
 	denyNextPatch := func(e *env) {
-		e.fake.Script(scalewaytest.RouteUpdateImage, scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions"}))
+		e.fake.Script(scalewaytest.RouteUpdateImage, scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions"}))
 	}
 	tests := []struct {
 		name      string
@@ -38,7 +38,7 @@ func TestWritesToPublicImagesSayWhy(t *testing.T) {
 		{"update-image-2 on a marketplace image", setup{}, true, nil, tools.UpdateImageTool, `{"image_id":%q,"tags":["mine"]}`, append(notOwned, "cannot be changed"), "InstancesFullAccess"},
 		{"delete-instance-image on a marketplace image", setup{}, true, nil, tools.DeleteImageTool, `{"image_id":%q}`, append(notOwned, "cannot be deleted"), "InstancesFullAccess"},
 		{"update-image-2 on a marketplace image that cannot be read again", setup{}, true, func(_ *testing.T, e *env, _ string) {
-			e.fake.Script(scalewaytest.RouteGetImage, scalewaytest.ErrorAnswer(404, scaleway.Error{Type: scaleway.ErrNotFound, Resource: "instance_image"}))
+			e.fake.Script(scalewaytest.RouteGetImage, scalewaytest.ErrorAnswer(404, scaleway.Error{Type: scaleway.TypeNotFound, Resource: "instance_image"}))
 		}, tools.UpdateImageTool, `{"image_id":%q,"tags":["mine"]}`, iam, "public image"},
 
 		{"update-image on a private image with a read-only key", readOnlyKey, false, nil, tools.SetImageTool, `{"id":%q,"name":"mine"}`, iam, "public image"},

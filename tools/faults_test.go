@@ -166,7 +166,7 @@ func TestUpstreamFaults(t *testing.T) {
 		},
 		{
 			name: "denied authentication is not retried", route: scalewaytest.RouteListImages,
-			faults: []scalewaytest.Fault{scalewaytest.ErrorAnswer(401, scaleway.Error{Type: scaleway.ErrDeniedAuthentication, Method: "api_key", Reason: "not_found"})},
+			faults: []scalewaytest.Fault{scalewaytest.ErrorAnswer(401, scaleway.Error{Type: scaleway.TypeDeniedAuthentication, Method: "api_key", Reason: "not_found"})},
 			tool:   tools.ListImagesTool, args: func(*faultEnv) string { return `{}` },
 			wantErr: []string{"denied_authentication", "SCW_SECRET_KEY"}, attempts: 1,
 		},

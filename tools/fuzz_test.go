@@ -103,6 +103,7 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 		scaleway.WithSecretKey(scalewaytest.SandboxToken),
 		scaleway.WithRetryPolicy(scaleway.NoRetries),
 		scaleway.WithHTTPClient(fake.Client()),
+		scaleway.WithDefaultProject(scalewaytest.DefaultProjectID),
 	)
 	if err != nil {
 		f.Fatal(err)
@@ -111,7 +112,6 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 	deps := &tools.Deps{
 		Client:           client,
 		DefaultZone:      "fr-par-1",
-		DefaultProject:   scalewaytest.DefaultProjectID,
 		Logger:           zerolog.New(logs),
 		WaitPollInterval: time.Millisecond,
 	}
@@ -137,7 +137,7 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 			if strings.Contains(msg, "internal error") {
 				t.Fatalf("%s %s: the handler panicked: %s", tool, args, msg)
 			}
-			if strings.Contains(msg, "Scaleway error "+scaleway.ErrInvalidArguments) {
+			if strings.Contains(msg, "Scaleway error "+string(scaleway.TypeInvalidArguments)) {
 				t.Fatalf("%s %s: the API had to refuse arguments we let through: %s", tool, args, msg)
 			}
 			if msg == "" || len(msg) > 16<<10 {

@@ -175,7 +175,7 @@ func errorResult(err error) *mcp.CallToolResult {
 func errorText(err error) string {
 	var apiErr *scaleway.Error
 	if errors.As(err, &apiErr) {
-		return "Scaleway error " + apiErr.Type + ": " + err.Error()
+		return "Scaleway error " + string(apiErr.Type) + ": " + err.Error()
 	}
 	if details := scaleway.ValidationErrors(err); len(details) > 0 {
 		parts := make([]string, len(details))

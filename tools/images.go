@@ -1,9 +1,7 @@
 package tools
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -17,20 +15,18 @@ import (
 // model context, and next_page makes asking for more cheap.
 const defaultPerPage = 20
 
-// zone resolves the zone argument, defaulting to the configured zone.
-func (d *Deps) zone(c *call, arg string) (scaleway.Zone, error) {
+// zone is the zone argument, the configured zone by default. The client
+// checks it, with the call's other arguments.
+func (d *Deps) zone(c *call, arg string) scaleway.Zone {
 	if arg == "" {
 		arg = string(d.DefaultZone)
 	}
 	c.zone = arg
-	return scaleway.ParseZone(arg)
+	return scaleway.Zone(arg)
 }
 
 func (d *Deps) getImage(ctx context.Context, c *call, in GetImageInput) (ImageOutput, error) {
-	zone, err := d.zone(c, in.Zone)
-	if err != nil {
-		return ImageOutput{}, err
-	}
+	zone := d.zone(c, in.Zone)
 	img, resp, err := d.Client.GetImage(ctx, zone, in.ImageID)
 	c.observe(resp)
 	if err != nil {
@@ -45,19 +41,15 @@ func (d *Deps) getImage(ctx context.Context, c *call, in GetImageInput) (ImageOu
 func (ch ImageChanges) patch() *scaleway.UpdateImageRequest {
 	req := &scaleway.UpdateImageRequest{Name: ch.Name, Arch: scaleway.Arch(ch.Arch), Tags: ch.Tags, Public: ch.Public}
 	if ch.ExtraVolumes != nil {
-		req.ExtraVolumes = map[string]*scaleway.VolumeImageUpdateTemplate{}
-		for i, id := range *ch.ExtraVolumes {
-			req.ExtraVolumes[strconv.Itoa(i+1)] = &scaleway.VolumeImageUpdateTemplate{ID: id}
-		}
+		req.ExtraVolumes = scaleway.VolumeMap(*ch.ExtraVolumes, func(id string) *scaleway.VolumeImageUpdateTemplate {
+			return &scaleway.VolumeImageUpdateTemplate{ID: id}
+		})
 	}
 	return req
 }
 
 func (d *Deps) updateImage(ctx context.Context, c *call, in UpdateImageInput) (ImageOutput, error) {
-	zone, err := d.zone(c, in.Zone)
-	if err != nil {
-		return ImageOutput{}, err
-	}
+	zone := d.zone(c, in.Zone)
 	if in.ExtraVolumes != nil && len(*in.ExtraVolumes) == 0 {
 		// PATCH cannot carry an empty map (the API reads it as "no
 		// change"), so say so rather than succeed without doing it.
@@ -75,81 +67,30 @@ func (d *Deps) updateImage(ctx context.Context, c *call, in UpdateImageInput) (I
 	return ImageOutput{Image: newImage(img)}, err
 }
 
-// setImage is PUT done safely: check the changes, read the image, apply
-// the changes to it and write the whole object back as read (the shape
-// real clients sent), so that nothing is reset by omission. Since the
-// whole object is written, a change made by anyone else between the read
-// and the write would be undone: the lock keeps this process's own calls
-// out, and a second read just before the write catches the others'.
+// setImage is PUT done safely (see scaleway.ReplaceImage): nothing is
+// reset by omission, and a change made by anyone else between the read
+// and the write is not undone. The lock keeps this process's own calls
+// apart.
 func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOutput, error) {
-	zone, err := d.zone(c, in.Zone)
-	if err != nil {
-		return ImageOutput{}, err
-	}
-	changes := in.patch()
-	if err := errors.Join(scaleway.ValidateUUID("id", in.ID), changes.Validate()); err != nil {
-		return ImageOutput{}, err
-	}
+	zone := d.zone(c, in.Zone)
 	unlock, err := d.lockImage(ctx, zone, in.ID)
 	if err != nil {
 		return ImageOutput{}, err
 	}
 	defer unlock()
-	current, resp, err := d.Client.GetImage(ctx, zone, in.ID)
-	c.observe(resp)
-	if err != nil {
-		return ImageOutput{}, fmt.Errorf("reading the image before replacing it: %w", err)
-	}
-	req := scaleway.SetImageRequestFrom(current)
-	req.Apply(changes)
-	if err := d.confirmUnchanged(ctx, c, zone, in.ID, current); err != nil {
-		return ImageOutput{}, err
-	}
-	img, resp, err := d.Client.SetImage(ctx, zone, in.ID, req)
+	img, read, resp, err := d.Client.ReplaceImage(ctx, zone, in.ID, in.patch())
 	c.observe(resp)
 	c.wrote(in.ID, err)
-	err = d.explainDenied(err, "changed", func() *scaleway.Image { return current })
+	if errors.Is(err, scaleway.ErrImageChanged) {
+		return ImageOutput{}, fmt.Errorf("image %s changed since %s read it (by whom is unknown), so nothing was written; call %s again, or use %s, which changes only the fields it names",
+			in.ID, SetImageTool, SetImageTool, UpdateImageTool)
+	}
+	err = d.explainDenied(err, "changed", func() *scaleway.Image { return read })
 	return ImageOutput{Image: newImage(img)}, err
 }
 
-// confirmUnchanged reads the image again just before it is replaced and
-// refuses when it is not the image read, field for field. The Instance
-// API has no conditional PUT; this leaves a change made by another
-// process a window of one round trip instead of the whole call.
-// modification_date alone would not do: the API does not move it when
-// only extra_volumes change.
-func (d *Deps) confirmUnchanged(ctx context.Context, c *call, zone scaleway.Zone, id string, read *scaleway.Image) error {
-	again, resp, err := d.Client.GetImage(ctx, zone, id)
-	c.observe(resp)
-	if err != nil {
-		return fmt.Errorf("reading the image again before replacing it: %w", err)
-	}
-	same, err := sameImage(read, again)
-	if err != nil {
-		return err
-	}
-	if !same {
-		return fmt.Errorf("image %s changed since %s read it (by whom is unknown), so nothing was written; call %s again, or use %s, which changes only the fields it names",
-			id, SetImageTool, SetImageTool, UpdateImageTool)
-	}
-	return nil
-}
-
-// sameImage compares two reads of an image, every field, as encoded.
-func sameImage(a, b *scaleway.Image) (bool, error) {
-	first, errA := json.Marshal(a)
-	second, errB := json.Marshal(b)
-	if err := errors.Join(errA, errB); err != nil {
-		return false, fmt.Errorf("comparing two reads of the image: %w", err)
-	}
-	return bytes.Equal(first, second), nil
-}
-
 func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (DeleteImageOutput, error) {
-	zone, err := d.zone(c, in.Zone)
-	if err != nil {
-		return DeleteImageOutput{}, err
-	}
+	zone := d.zone(c, in.Zone)
 	img, err := d.readAndDelete(ctx, c, zone, in.ImageID)
 	if err != nil {
 		return DeleteImageOutput{}, err

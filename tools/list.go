@@ -3,7 +3,6 @@ package tools
 import (
 	"context"
 	"encoding/json"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -27,10 +26,7 @@ func (d *Deps) listImages(ctx context.Context, c *call, in ListImagesInput) (Lis
 		}
 		return d.listAllZones(ctx, in, req)
 	}
-	zone, err := d.zone(c, in.Zone)
-	if err != nil {
-		return ListImagesOutput{}, err
-	}
+	zone := d.zone(c, in.Zone)
 	if in.AllPages {
 		all, err := d.Client.ListAllImages(ctx, zone, req, d.maxListItems())
 		if err != nil {
@@ -91,8 +87,8 @@ func (d *Deps) maxListItems() int {
 
 // listRequest maps the tool's arguments to the API's filters. public
 // defaults to false, as in the scw CLI: "my images" is what people mean.
-// Out-of-range page values are passed on (clamped to the wire types only)
-// for the client to refuse with a message naming the field.
+// Out-of-range page values are passed on for the client to refuse with a
+// message naming the field.
 func listRequest(in ListImagesInput) (req *scaleway.ListImagesRequest, page, perPage int) {
 	page, perPage = 1, defaultPerPage
 	if in.Page != 0 {
@@ -108,9 +104,7 @@ func listRequest(in ListImagesInput) (req *scaleway.ListImagesRequest, page, per
 	if in.Public != nil {
 		public = *in.Public
 	}
-	wirePage := int32(min(max(page, math.MinInt32), math.MaxInt32))
-	wirePerPage := uint32(min(max(perPage, 0), math.MaxUint32))
-	req = &scaleway.ListImagesRequest{Public: &public, Page: &wirePage, PerPage: &wirePerPage}
+	req = &scaleway.ListImagesRequest{Public: &public, Page: scaleway.PageNumber(int64(page)), PerPage: scaleway.PageSize(int64(perPage))}
 	setIf := func(dst **string, v string) {
 		if v != "" {
 			*dst = &v

@@ -324,7 +324,7 @@ func addSnapshots(f *scalewaytest.Server, zone scaleway.Zone, instance, block in
 // zone can show anything.
 func TestListSnapshotsFailures(t *testing.T) {
 	t.Parallel()
-	denied := scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions"})
+	denied := scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions"})
 	tests := []struct {
 		name     string
 		args     string

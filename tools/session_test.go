@@ -72,6 +72,7 @@ func newEnv(t *testing.T, s setup) *env {
 		scaleway.WithSecretKey(key),
 		scaleway.WithRetryPolicy(scaleway.RetryPolicy{MaxRetries: 2, MinWait: time.Millisecond, MaxWait: 2 * time.Millisecond}),
 		scaleway.WithHTTPClient(httpClient),
+		scaleway.WithDefaultProject(scalewaytest.DefaultProjectID),
 	}, s.clientOpts...)...)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +80,6 @@ func newEnv(t *testing.T, s setup) *env {
 	deps := &tools.Deps{
 		Client:           client,
 		DefaultZone:      "fr-par-1",
-		DefaultProject:   scalewaytest.DefaultProjectID,
 		Logger:           zerolog.New(e.logs),
 		WaitPollInterval: 5 * time.Millisecond,
 		Stopping:         s.stopping,

@@ -9,139 +9,58 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
-// The lists list-snapshots reads in each zone: the snapshots of both
-// APIs, and the private images, since only they say which Instance
-// snapshots are in use (the Block API says it of its own, but not in every
-// list answer).
-const (
-	partInstance = iota
-	partBlock
-	partImages
-	partsPerZone
-)
-
-// blockNewestFirst orders a Block list as the Instance API orders its own,
-// so that a walk cut by a cap keeps the newest snapshots of both.
-const blockNewestFirst = "created_at_desc"
-
-// zoneSnapshots is what list-snapshots read in one zone. A list that
-// failed is nil and has its error.
-type zoneSnapshots struct {
-	zone     scaleway.Zone
-	instance *scaleway.AllPages[*scaleway.Snapshot]
-	block    *scaleway.AllPages[*scaleway.BlockSnapshot]
-	images   *scaleway.AllPages[*scaleway.Image]
-	errs     [partsPerZone]error
-}
-
-// snapshotQuery is the filters of one list-snapshots call, as each API
-// takes them.
-type snapshotQuery struct {
-	instance *scaleway.ListSnapshotsRequest
-	block    *scaleway.ListBlockSnapshotsRequest
-	maxItems int
-}
+// zoneSnapshots is what list-snapshots read in one zone: the snapshots of
+// both APIs, and the private images, which say which Instance snapshots
+// are in use.
+type zoneSnapshots scaleway.ZoneSnapshots
 
 func (d *Deps) listSnapshots(ctx context.Context, c *call, in ListSnapshotsInput) (ListSnapshotsOutput, error) {
-	zones, err := d.zonesOf(c, in.Zone)
-	if err != nil {
-		return ListSnapshotsOutput{}, err
-	}
-	q := newSnapshotQuery(in, d.maxListItems())
-	// Both requests carry the same filters: checked once, under the
-	// tool's own argument names, before anything is sent.
-	if err := q.instance.Validate(); err != nil {
-		return ListSnapshotsOutput{}, err
-	}
-	read, err := d.readZones(ctx, zones, q)
-	if err != nil {
-		return ListSnapshotsOutput{}, err
-	}
-	return shapeSnapshots(read, in, q.maxItems)
-}
-
-// zonesOf resolves the zone argument: one zone (the configured one by
-// default), or every zone for "all".
-func (d *Deps) zonesOf(c *call, arg string) ([]scaleway.Zone, error) {
-	if arg == AllZones {
-		c.zone = AllZones
-		return scaleway.Zones, nil
-	}
-	zone, err := d.zone(c, arg)
-	return []scaleway.Zone{zone}, err
-}
-
-func newSnapshotQuery(in ListSnapshotsInput, maxItems int) snapshotQuery {
-	order := blockNewestFirst
-	q := snapshotQuery{
-		instance: &scaleway.ListSnapshotsRequest{},
-		block:    &scaleway.ListBlockSnapshotsRequest{OrderBy: &order},
-		maxItems: maxItems,
-	}
+	filter := scaleway.SnapshotFilter{}
 	if in.Name != "" {
-		q.instance.Name, q.block.Name = &in.Name, &in.Name
+		filter.Name = &in.Name
 	}
 	if in.Project != "" {
-		q.instance.Project, q.block.ProjectID = &in.Project, &in.Project
+		filter.Project = &in.Project
 	}
-	return q
-}
-
-// readZones walks the lists of every zone at once, sharing the client's
-// budgets among them (FanOut).
-func (d *Deps) readZones(ctx context.Context, zones []scaleway.Zone, q snapshotQuery) ([]zoneSnapshots, error) {
-	read := make([]zoneSnapshots, len(zones))
-	for i, zone := range zones {
-		read[i].zone = zone
-	}
-	errs, err := d.Client.FanOut(ctx, partsPerZone*len(zones), func(ctx context.Context, share *scaleway.Client, i int) error {
-		return read[i/partsPerZone].read(ctx, share, i%partsPerZone, q)
-	})
+	listed, err := d.Client.ListSnapshotsInZones(ctx, d.zonesOf(c, in.Zone), filter, d.maxListItems())
 	if err != nil {
-		return nil, fmt.Errorf("listing snapshots: %w", err)
+		return ListSnapshotsOutput{}, err
 	}
-	for i, err := range errs {
-		read[i/partsPerZone].errs[i%partsPerZone] = err
+	read := make([]zoneSnapshots, len(listed))
+	for i, z := range listed {
+		read[i] = zoneSnapshots(z)
 	}
-	return read, nil
+	return shapeSnapshots(read, in, d.maxListItems())
 }
 
-// read walks one list of the zone.
-func (z *zoneSnapshots) read(ctx context.Context, c *scaleway.Client, part int, q snapshotQuery) error {
-	var err error
-	switch part {
-	case partInstance:
-		z.instance, err = c.ListAllSnapshots(ctx, z.zone, q.instance, q.maxItems)
-	case partBlock:
-		z.block, err = c.ListAllBlockSnapshots(ctx, z.zone, q.block, q.maxItems)
-	default:
-		private := false
-		z.images, err = c.ListAllImages(ctx, z.zone, &scaleway.ListImagesRequest{Public: &private}, q.maxItems)
-		if err != nil {
-			err = fmt.Errorf("reading which images use the snapshots: %w", err)
-		}
+// zonesOf is the zone argument as the zones to read: one zone (the
+// configured one by default), or every zone for "all".
+func (d *Deps) zonesOf(c *call, arg string) []scaleway.Zone {
+	if arg == AllZones {
+		c.zone = AllZones
+		return scaleway.Zones
 	}
-	return err
+	return []scaleway.Zone{d.zone(c, arg)}
 }
 
 // shown reports whether the zone has snapshots to show: a snapshot list,
 // and the images that say which of them are in use. Without the images an
 // unused snapshot could not be told from a used one.
 func (z *zoneSnapshots) shown() bool {
-	return z.images != nil && (z.instance != nil || z.block != nil)
+	return z.Images != nil && (z.Instance != nil || z.Block != nil)
 }
 
 // items shapes the zone's snapshots, each with the images that use it.
 func (z *zoneSnapshots) items(verbose bool) []SnapshotItem {
-	users := imageUsers(z.images.Items)
+	users := imageUsers(z.Images.Items)
 	var items []SnapshotItem
-	if z.instance != nil {
-		for _, snap := range z.instance.Items {
+	if z.Instance != nil {
+		for _, snap := range z.Instance.Items {
 			items = append(items, newInstanceSnapshotItem(snap, usedBy(users[snap.ID]), verbose))
 		}
 	}
-	if z.block != nil {
-		for _, snap := range z.block.Items {
+	if z.Block != nil {
+		for _, snap := range z.Block.Items {
 			items = append(items, newBlockSnapshotItem(snap, usedBy(users[snap.ID], referringImages(snap)...), verbose))
 		}
 	}
@@ -151,30 +70,36 @@ func (z *zoneSnapshots) items(verbose bool) []SnapshotItem {
 // counted is how many snapshots the zone's APIs counted for the filters.
 func (z *zoneSnapshots) counted() int {
 	n := 0
-	if z.instance != nil {
-		n += z.instance.TotalCount
+	if z.Instance != nil {
+		n += z.Instance.TotalCount
 	}
-	if z.block != nil {
-		n += z.block.TotalCount
+	if z.Block != nil {
+		n += z.Block.TotalCount
 	}
 	return n
 }
 
 // truncated reports whether a cap cut one of the zone's lists.
 func (z *zoneSnapshots) truncated() bool {
-	return (z.instance != nil && z.instance.Truncated) || (z.block != nil && z.block.Truncated) ||
-		(z.images != nil && z.images.Truncated)
+	return (z.Instance != nil && z.Instance.Truncated) || (z.Block != nil && z.Block.Truncated) ||
+		(z.Images != nil && z.Images.Truncated)
+}
+
+// errs are the zone's failures, in the order of its lists; nil where a
+// list was read.
+func (z *zoneSnapshots) errs() []error {
+	return []error{z.InstanceErr, z.BlockErr, z.ImagesErr}
 }
 
 // failure says what could not be read in the zone; "" when all was.
 func (z *zoneSnapshots) failure() string {
 	var reasons []string
-	for _, err := range z.errs {
+	for _, err := range z.errs() {
 		if err != nil {
 			reasons = append(reasons, errorText(err))
 		}
 	}
-	if z.errs[partImages] != nil {
+	if z.ImagesErr != nil {
 		reasons = append(reasons, "its snapshots are left out")
 	}
 	return strings.Join(reasons, "; ")
@@ -182,7 +107,7 @@ func (z *zoneSnapshots) failure() string {
 
 // firstError is the zone's first failure, nil when none.
 func (z *zoneSnapshots) firstError() error {
-	for _, err := range z.errs {
+	for _, err := range z.errs() {
 		if err != nil {
 			return err
 		}
@@ -229,7 +154,7 @@ func shapeSnapshots(read []zoneSnapshots, in ListSnapshotsInput, maxItems int) (
 	for i := range read {
 		z := &read[i]
 		if reason := z.failure(); reason != "" {
-			out.FailedZones = append(out.FailedZones, ZoneFailed{Zone: string(z.zone), Error: reason})
+			out.FailedZones = append(out.FailedZones, ZoneFailed{Zone: string(z.Zone), Error: reason})
 		}
 		if !z.shown() {
 			continue

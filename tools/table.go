@@ -38,11 +38,11 @@ const AllZones = "all"
 
 // Deps is what the handlers need from the rest of the program.
 type Deps struct {
-	Client         *scaleway.Client
-	DefaultZone    scaleway.Zone
-	DefaultProject string // used by create when the caller names no project
-	DefaultOrg     string // used by create when there is no project at all
-	Logger         zerolog.Logger
+	// Client makes every call; its default project and organization own
+	// the images created without a project.
+	Client      *scaleway.Client
+	DefaultZone scaleway.Zone
+	Logger      zerolog.Logger
 
 	// MaxListItems caps all_pages and zone "all" lists.
 	MaxListItems int

@@ -193,7 +193,7 @@ func TestListVerboseAllPagesAndAllZones(t *testing.T) {
 func TestListAllZonesReportsAFailedZone(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, setup{})
-	e.fake.Script(scalewaytest.RouteListImages, scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions"}))
+	e.fake.Script(scalewaytest.RouteListImages, scalewaytest.ErrorAnswer(403, scaleway.Error{Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions"}))
 	var out tools.ListImagesOutput
 	e.call(t, tools.ListImagesTool, `{"zone":"all"}`, &out)
 	if len(out.FailedZones) != 1 || !strings.Contains(out.FailedZones[0].Error, "permissions_denied") || out.TotalCount != 27 {
@@ -321,7 +321,7 @@ func TestErrorsFromScaleway(t *testing.T) {
 			},
 			[]string{"quotas_exceeded", "3 of 3 used"}},
 		{"transient state", setup{}, func(f *scalewaytest.Server) {
-			f.Script(scalewaytest.RouteUpdateImage, scalewaytest.ErrorAnswer(409, scaleway.Error{Type: scaleway.ErrTransientState, Message: "resource is in a transient state", Resource: "instance_image", ResourceID: unknown, CurrentState: "creating"}))
+			f.Script(scalewaytest.RouteUpdateImage, scalewaytest.ErrorAnswer(409, scaleway.Error{Type: scaleway.TypeTransientState, Message: "resource is in a transient state", Resource: "instance_image", ResourceID: unknown, CurrentState: "creating"}))
 		}, tools.UpdateImageTool, func(*env) string { return `{"image_id":"` + unknown + `","name":"x"}` },
 			[]string{"transient_state", "(creating)", "wait until it settles"}},
 		{"5xx after retries", setup{}, func(f *scalewaytest.Server) {

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
@@ -336,13 +337,6 @@ func printable(key string) string {
 	if key == "" {
 		return `""`
 	}
-	if len(key) > maxKeyBytes {
-		cut := maxKeyBytes
-		for cut > 0 && !utf8.RuneStart(key[cut]) {
-			cut--
-		}
-		key = key[:cut] + "…"
-	}
-	quoted := strconv.QuoteToGraphic(key)
+	quoted := strconv.QuoteToGraphic(shorten.To(key, maxKeyBytes))
 	return quoted[1 : len(quoted)-1]
 }

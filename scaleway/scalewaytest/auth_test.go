@@ -65,7 +65,7 @@ func TestReadOnlyTokensCannotWrite(t *testing.T) {
 		t.Run(tt.method, func(t *testing.T) {
 			t.Parallel()
 			e := apiError(t, sendAs(t, srv, readOnlyToken, tt.method, tt.path, tt.body), http.StatusForbidden)
-			if e.Type != scaleway.ErrPermissionsDenied || e.Message != "insufficient permissions" ||
+			if e.Type != scaleway.TypePermissionsDenied || e.Message != "insufficient permissions" ||
 				len(e.Details) != 1 || e.Details[0] != (scaleway.ErrorDetail{Resource: "instance_image", Action: "write"}) {
 				t.Errorf("error = %+v", e)
 			}

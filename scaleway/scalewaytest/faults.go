@@ -30,7 +30,7 @@ const (
 )
 
 // ErrorAnswer answers with status and body, a Scaleway error such as
-// {Type: scaleway.ErrTransientState, ...}.
+// {Type: scaleway.TypeTransientState, ...}.
 func ErrorAnswer(status int, body scaleway.Error) Fault {
 	body.StatusCode = status
 	return Fault{kind: faultError, err: body}
@@ -45,7 +45,7 @@ func ServerError(status int) Fault {
 // up) and a too_many_requests body.
 func TooManyRequests(retryAfter time.Duration) Fault {
 	return Fault{kind: faultError, err: scaleway.Error{
-		StatusCode: http.StatusTooManyRequests, Type: scaleway.ErrTooManyRequests,
+		StatusCode: http.StatusTooManyRequests, Type: scaleway.TypeTooManyRequests,
 		Message: "too many requests", HelpMessage: "slow down and retry later", RetryAfter: retryAfter,
 	}}
 }

@@ -35,7 +35,7 @@ func rawGet(ctx context.Context, srv *scalewaytest.Server, path string) (*http.R
 
 func TestScriptedFaults(t *testing.T) {
 	t.Parallel()
-	transient := scaleway.Error{Type: scaleway.ErrTransientState, Message: "resource is in a transient state", Resource: "instance_image", ResourceID: "x", CurrentState: "creating"}
+	transient := scaleway.Error{Type: scaleway.TypeTransientState, Message: "resource is in a transient state", Resource: "instance_image", ResourceID: "x", CurrentState: "creating"}
 	tests := []struct {
 		name  string
 		fault scalewaytest.Fault
@@ -57,7 +57,7 @@ func TestScriptedFaults(t *testing.T) {
 		{"too many requests", scalewaytest.TooManyRequests(2500 * time.Millisecond), func(t *testing.T, resp *http.Response, body []byte, err error) {
 			var got scaleway.Error
 			if err != nil || resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "3" ||
-				json.Unmarshal(body, &got) != nil || got.Type != scaleway.ErrTooManyRequests {
+				json.Unmarshal(body, &got) != nil || got.Type != scaleway.TypeTooManyRequests {
 				t.Errorf("got %v %s (%v), want 429 with Retry-After: 3", resp, body, err)
 			}
 		}},

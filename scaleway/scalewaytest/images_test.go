@@ -158,7 +158,7 @@ func TestCreateImageRejectsBadArguments(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			e := apiError(t, send(t, srv, http.MethodPost, imagesPath(zone), tt.body), http.StatusBadRequest)
-			if e.Type != scaleway.ErrInvalidArguments || e.Message != "invalid argument(s)" || !slices.Equal(detailsOf(e), tt.want) {
+			if e.Type != scaleway.TypeInvalidArguments || e.Message != "invalid argument(s)" || !slices.Equal(detailsOf(e), tt.want) {
 				t.Errorf("error = %+v, want invalid_arguments with %v", e, tt.want)
 			}
 			for _, d := range e.Details {
@@ -193,7 +193,7 @@ func TestCreateImageWithUnknownSnapshot(t *testing.T) {
 			body := createBody(srv, zone, 0)
 			maps.Copy(body, tt.change)
 			e := apiError(t, send(t, srv, http.MethodPost, imagesPath(zone), jsonBody(t, body)), http.StatusNotFound)
-			want := scaleway.Error{Type: scaleway.ErrNotFound, Message: "resource is not found", Resource: "instance_snapshot", ResourceID: tt.wantID}
+			want := scaleway.Error{Type: scaleway.TypeNotFound, Message: "resource is not found", Resource: "instance_snapshot", ResourceID: tt.wantID}
 			if e.Type != want.Type || e.Message != want.Message || e.Resource != want.Resource || e.ResourceID != want.ResourceID {
 				t.Errorf("error = %+v, want %+v", e, want)
 			}
@@ -484,7 +484,7 @@ func TestMalformedImageIDInPath(t *testing.T) {
 		t.Run(tt.method, func(t *testing.T) {
 			t.Parallel()
 			e := apiError(t, send(t, srv, tt.method, imagePath(zone, "not-a-uuid"), `{"name":"x","arch":"x86_64"}`), http.StatusBadRequest)
-			if want := []detail{{tt.argument, "format"}}; e.Type != scaleway.ErrInvalidArguments || !slices.Equal(detailsOf(e), want) {
+			if want := []detail{{tt.argument, "format"}}; e.Type != scaleway.TypeInvalidArguments || !slices.Equal(detailsOf(e), want) {
 				t.Errorf("error = %+v, want details %v", e, want)
 			}
 		})
@@ -503,7 +503,7 @@ func TestMarketplaceImagesCannotBeChanged(t *testing.T) {
 		t.Run(call.method, func(t *testing.T) {
 			t.Parallel()
 			e := apiError(t, send(t, srv, call.method, imagePath(zone, img.ID), call.body), http.StatusForbidden)
-			if e.Type != scaleway.ErrPermissionsDenied || len(e.Details) != 1 || e.Details[0].Resource != "instance_image" || e.Details[0].Action != "write" {
+			if e.Type != scaleway.TypePermissionsDenied || len(e.Details) != 1 || e.Details[0].Resource != "instance_image" || e.Details[0].Action != "write" {
 				t.Errorf("error = %+v", e)
 			}
 		})
@@ -531,7 +531,7 @@ func TestCreatingImageBecomesAvailable(t *testing.T) {
 		{http.MethodDelete, ""},
 	} {
 		e := apiError(t, send(t, srv, call.method, imagePath(zone, img.ID), call.body), http.StatusConflict)
-		if e.Type != scaleway.ErrTransientState || e.Resource != "instance_image" || e.ResourceID != img.ID || e.CurrentState != "creating" {
+		if e.Type != scaleway.TypeTransientState || e.Resource != "instance_image" || e.ResourceID != img.ID || e.CurrentState != "creating" {
 			t.Errorf("%s while creating: %+v", call.method, e)
 		}
 	}
@@ -561,7 +561,7 @@ func TestPrivateImageQuota(t *testing.T) {
 	srv := newServer(t, scalewaytest.Options{PrivateImageQuota: seeded + 1})
 	createImage(t, srv, createBody(srv, zone, 0))
 	e := apiError(t, send(t, srv, http.MethodPost, imagesPath(zone), jsonBody(t, createBody(srv, zone, 0))), http.StatusForbidden)
-	if e.Type != scaleway.ErrQuotasExceeded || len(e.Details) != 1 || e.Details[0].Resource != "images" ||
+	if e.Type != scaleway.TypeQuotasExceeded || len(e.Details) != 1 || e.Details[0].Resource != "images" ||
 		e.Details[0].Quota == nil || *e.Details[0].Quota != int64(seeded+1) || e.Details[0].Current == nil || *e.Details[0].Current != int64(seeded+1) {
 		t.Errorf("error = %+v", e)
 	}

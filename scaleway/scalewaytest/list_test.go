@@ -116,7 +116,7 @@ func TestListImagesRejectsBadQueries(t *testing.T) {
 		t.Run(tt.query, func(t *testing.T) {
 			t.Parallel()
 			e := apiError(t, send(t, srv, http.MethodGet, imagesPath(zone)+"?"+tt.query, ""), http.StatusBadRequest)
-			if e.Type != scaleway.ErrInvalidArguments || !slices.Equal(detailsOf(e), tt.want) {
+			if e.Type != scaleway.TypeInvalidArguments || !slices.Equal(detailsOf(e), tt.want) {
 				t.Errorf("error = %+v, want details %v", e, tt.want)
 			}
 		})

@@ -44,7 +44,7 @@ func writeError(w http.ResponseWriter, e *scaleway.Error) {
 }
 
 func invalidArguments(details ...scaleway.ErrorDetail) *scaleway.Error {
-	return &scaleway.Error{StatusCode: http.StatusBadRequest, Type: scaleway.ErrInvalidArguments, Message: "invalid argument(s)", Details: details}
+	return &scaleway.Error{StatusCode: http.StatusBadRequest, Type: scaleway.TypeInvalidArguments, Message: "invalid argument(s)", Details: details}
 }
 
 // requiredArgument is the detail the real API gives for a missing key.
@@ -59,39 +59,39 @@ func badArgument(name, reason, help string) scaleway.ErrorDetail {
 }
 
 func notFound(resource, id string) *scaleway.Error {
-	return &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.ErrNotFound, Message: "resource is not found", Resource: resource, ResourceID: id}
+	return &scaleway.Error{StatusCode: http.StatusNotFound, Type: scaleway.TypeNotFound, Message: "resource is not found", Resource: resource, ResourceID: id}
 }
 
 // deniedAuthentication is the 401 of the API gateway; reason is
 // "invalid_argument" for a missing or malformed key, "not_found" for an
 // unknown one.
 func deniedAuthentication(reason string) *scaleway.Error {
-	return &scaleway.Error{StatusCode: http.StatusUnauthorized, Type: scaleway.ErrDeniedAuthentication, Message: "authentication is denied", Method: "api_key", Reason: reason}
+	return &scaleway.Error{StatusCode: http.StatusUnauthorized, Type: scaleway.TypeDeniedAuthentication, Message: "authentication is denied", Method: "api_key", Reason: reason}
 }
 
 func permissionsDenied(resource, action string) *scaleway.Error {
 	return &scaleway.Error{
-		StatusCode: http.StatusForbidden, Type: scaleway.ErrPermissionsDenied, Message: "insufficient permissions",
+		StatusCode: http.StatusForbidden, Type: scaleway.TypePermissionsDenied, Message: "insufficient permissions",
 		Details: []scaleway.ErrorDetail{{Resource: resource, Action: action}},
 	}
 }
 
 func quotasExceeded(resource string, quota, current int64) *scaleway.Error {
 	return &scaleway.Error{
-		StatusCode: http.StatusForbidden, Type: scaleway.ErrQuotasExceeded, Message: "quota(s) exceeded for this resource",
+		StatusCode: http.StatusForbidden, Type: scaleway.TypeQuotasExceeded, Message: "quota(s) exceeded for this resource",
 		Details: []scaleway.ErrorDetail{{Resource: resource, Quota: &quota, Current: &current}},
 	}
 }
 
 func transientState(resource, id string, state scaleway.ImageState) *scaleway.Error {
-	return &scaleway.Error{StatusCode: http.StatusConflict, Type: scaleway.ErrTransientState, Message: "resource is in a transient state", Resource: resource, ResourceID: id, CurrentState: string(state)}
+	return &scaleway.Error{StatusCode: http.StatusConflict, Type: scaleway.TypeTransientState, Message: "resource is in a transient state", Resource: resource, ResourceID: id, CurrentState: string(state)}
 }
 
 // stillInUse is the 412 of a resource something still uses; its shape is
 // the SDKs' precondition_failed, its use here a guess.
 func stillInUse(resource, id string) *scaleway.Error {
 	return &scaleway.Error{
-		StatusCode: http.StatusPreconditionFailed, Type: scaleway.ErrPreconditionFailed, Message: "resource is still in use",
+		StatusCode: http.StatusPreconditionFailed, Type: scaleway.TypePreconditionFailed, Message: "resource is still in use",
 		Precondition: "resource_still_in_use", HelpMessage: resource + " " + id + " is used by an image; delete the image first",
 	}
 }

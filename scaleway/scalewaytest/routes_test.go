@@ -55,7 +55,7 @@ func TestUnknownZoneIsRejected(t *testing.T) {
 		t.Run(path, func(t *testing.T) {
 			t.Parallel()
 			e := apiError(t, send(t, srv, http.MethodGet, path, ""), http.StatusBadRequest)
-			if want := []detail{{"zone", "constraint"}}; e.Type != scaleway.ErrInvalidArguments || !slices.Equal(detailsOf(e), want) {
+			if want := []detail{{"zone", "constraint"}}; e.Type != scaleway.TypeInvalidArguments || !slices.Equal(detailsOf(e), want) {
 				t.Errorf("error = %+v", e)
 			}
 		})

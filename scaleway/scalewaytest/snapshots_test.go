@@ -87,7 +87,7 @@ func TestGetSnapshot(t *testing.T) {
 	// Another zone's snapshot, and a Block Storage one, are unknown here.
 	for _, id := range []string{"99999999-9999-4999-8999-999999999999", srv.Snapshots("pl-waw-1")[0].ID, srv.BlockSnapshots(zone)[0].ID} {
 		e := apiError(t, send(t, srv, http.MethodGet, snapshotsPath+"/"+id, ""), http.StatusNotFound)
-		if e.Type != scaleway.ErrNotFound || e.Resource != "instance_snapshot" || e.ResourceID != id {
+		if e.Type != scaleway.TypeNotFound || e.Resource != "instance_snapshot" || e.ResourceID != id {
 			t.Errorf("error = %+v", e)
 		}
 	}
@@ -170,14 +170,14 @@ func TestGetBlockSnapshot(t *testing.T) {
 	// An Instance snapshot is unknown here, with the Block API's 404.
 	for _, id := range []string{"99999999-9999-4999-8999-999999999999", srv.Snapshots(zone)[0].ID} {
 		e := apiError(t, send(t, srv, http.MethodGet, blockSnapshotsPath+"/"+id, ""), http.StatusNotFound)
-		if e.Type != scaleway.ErrNotFound || e.Resource != "snapshot" || e.ResourceID != id || e.Message != "resource is not found" {
+		if e.Type != scaleway.TypeNotFound || e.Resource != "snapshot" || e.ResourceID != id || e.Message != "resource is not found" {
 			t.Errorf("error = %+v", e)
 		}
 	}
 	// The snapshot behind a public image is Scaleway's.
 	public := seededImage(t, srv, zone, isMarketplace)
 	e := apiError(t, send(t, srv, http.MethodGet, blockSnapshotsPath+"/"+public.RootVolume.ID, ""), http.StatusForbidden)
-	if e.Type != scaleway.ErrPermissionsDenied {
+	if e.Type != scaleway.TypePermissionsDenied {
 		t.Errorf("error = %+v", e)
 	}
 }
@@ -201,7 +201,7 @@ func TestBlockReferences(t *testing.T) {
 		t.Errorf("after create: %+v", snap)
 	}
 	e := apiError(t, send(t, srv, http.MethodDelete, blockSnapshotsPath+"/"+spare.ID, ""), http.StatusPreconditionFailed)
-	if e.Type != scaleway.ErrPreconditionFailed || e.Precondition != "resource_still_in_use" {
+	if e.Type != scaleway.TypePreconditionFailed || e.Precondition != "resource_still_in_use" {
 		t.Errorf("deleting a snapshot in use: %+v", e)
 	}
 	send(t, srv, http.MethodDelete, imagePath(zone, img.ID), "").expectStatus(t, http.StatusNoContent)

@@ -1,4 +1,9 @@
-package scaleway
+// Package scwconfig resolves the program's Scaleway settings (secret key,
+// default zone, project and organization, API URL) the way Scaleway's own
+// tools do: from the scw config file and its profiles, the environment and
+// the flags. It is the program's, not the client's: package scaleway takes
+// each setting as an option.
+package scwconfig
 
 import (
 	"encoding/json"
@@ -15,6 +20,9 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/shorten"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // Keys of Config.Sources. They are the scw config file's own keys, so that
@@ -90,12 +98,12 @@ type LoadOptions struct {
 // through RedactSecret. The access key is not a secret (it is never sent to
 // the API) and is shown as is.
 type Config struct {
-	SecretKey      string `json:"secret_key,omitempty"`
-	AccessKey      string `json:"access_key,omitempty"`
-	ProjectID      string `json:"default_project_id,omitempty"`
-	OrganizationID string `json:"default_organization_id,omitempty"`
-	Zone           Zone   `json:"default_zone"`
-	APIURL         string `json:"api_url"` // absolute http(s), no trailing slash
+	SecretKey      string        `json:"secret_key,omitempty"`
+	AccessKey      string        `json:"access_key,omitempty"`
+	ProjectID      string        `json:"default_project_id,omitempty"`
+	OrganizationID string        `json:"default_organization_id,omitempty"`
+	Zone           scaleway.Zone `json:"default_zone"`
+	APIURL         string        `json:"api_url"` // absolute http(s), no trailing slash
 	// Profile is the config file profile used; DefaultProfile for the
 	// top-level keys.
 	Profile string `json:"profile"`
@@ -140,8 +148,8 @@ func LoadConfig(opts LoadOptions) (*Config, error) {
 	if l.lookup == nil {
 		l.lookup = os.LookupEnv
 	}
-	l.set(FieldZone, string(DefaultZone), origin{kind: fromDefault, name: FieldZone})
-	l.set(FieldAPIURL, DefaultAPIURL, origin{kind: fromDefault, name: FieldAPIURL})
+	l.set(FieldZone, string(scaleway.DefaultZone), origin{kind: fromDefault, name: FieldZone})
+	l.set(FieldAPIURL, scaleway.DefaultAPIURL, origin{kind: fromDefault, name: FieldAPIURL})
 	file, err := l.loadFile()
 	if err != nil {
 		return nil, err
@@ -166,9 +174,9 @@ func (c *Config) RequireSecretKey() error {
 		return nil
 	}
 	if c.ConfigFileFound {
-		return fmt.Errorf("%w (profile %q in %s has no secret_key)", ErrNoSecretKey, c.Profile, c.ConfigPath)
+		return fmt.Errorf("%w (profile %q in %s has no secret_key)", scaleway.ErrNoSecretKey, c.Profile, c.ConfigPath)
 	}
-	return fmt.Errorf("%w (%s)", ErrNoSecretKey, c.missingFile())
+	return fmt.Errorf("%w (%s)", scaleway.ErrNoSecretKey, c.missingFile())
 }
 
 // missingFile says where the config file was looked for.
@@ -182,7 +190,7 @@ func (c *Config) missingFile() string {
 // Redacted returns a copy of c whose SecretKey went through RedactSecret.
 // Sources and Warnings are shared with c.
 func (c Config) Redacted() Config {
-	c.SecretKey = RedactSecret(c.SecretKey)
+	c.SecretKey = scaleway.RedactSecret(c.SecretKey)
 	return c
 }
 
@@ -249,7 +257,7 @@ func (o origin) where() string { return o.name + o.inFile() }
 // describe names the setting and quotes its value, for errors about values
 // that are not secret.
 func (o origin) describe(value string) string {
-	return fmt.Sprintf("%s %q%s", o.name, shorten(value, 64), o.inFile())
+	return fmt.Sprintf("%s %q%s", o.name, shorten.To(value, 64), o.inFile())
 }
 
 func (o origin) inFile() string {
@@ -450,10 +458,10 @@ func (l *loader) resolve() error {
 	var errs []error
 
 	zone := l.settings[FieldZone]
-	if _, err := ParseZone(zone.value); err != nil {
-		errs = append(errs, fmt.Errorf("%s is not an Instance zone; use one of %s", zone.from.describe(zone.value), strings.Join(ZoneNames(), ", ")))
+	if _, err := scaleway.ParseZone(zone.value); err != nil {
+		errs = append(errs, fmt.Errorf("%s is not an Instance zone; use one of %s", zone.from.describe(zone.value), strings.Join(scaleway.ZoneNames(), ", ")))
 	}
-	l.cfg.Zone = Zone(zone.value)
+	l.cfg.Zone = scaleway.Zone(zone.value)
 
 	api := l.settings[FieldAPIURL]
 	apiURL, err := checkAPIURL(api.value)
@@ -467,7 +475,7 @@ func (l *loader) resolve() error {
 		dst   *string
 	}{{FieldProjectID, &l.cfg.ProjectID}, {FieldOrganizationID, &l.cfg.OrganizationID}} {
 		s, ok := l.settings[id.field]
-		if ok && !IsUUID(s.value) {
+		if ok && !scaleway.IsUUID(s.value) {
 			errs = append(errs, fmt.Errorf("%s is not a UUID (expected 8-4-4-4-12 hexadecimal digits)", s.from.describe(s.value)))
 		}
 		*id.dst = s.value
@@ -483,7 +491,7 @@ func (l *loader) resolve() error {
 		switch {
 		case accessKeyPattern.MatchString(s.value):
 			l.warn("the secret key from %s looks like an access key (SCW...); X-Auth-Token needs the secret key, a UUID", s.from.where())
-		case !IsUUID(s.value):
+		case !scaleway.IsUUID(s.value):
 			l.warn("the secret key from %s is not a UUID (8-4-4-4-12 hexadecimal digits); Scaleway will likely reject it", s.from.where())
 		}
 	}

@@ -1,4 +1,4 @@
-package scaleway
+package scwconfig
 
 import (
 	"encoding/json"
@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
 // Test identifiers; each is a distinct valid UUID so that an assertion
@@ -434,16 +436,16 @@ func TestLoadConfigFileFormat(t *testing.T) {
 		name        string
 		content     string
 		wantSecret  string
-		wantZone    Zone
+		wantZone    scaleway.Zone
 		wantProfile string
 		wantProfs   string // the profiles listed by an unknown-profile error
 	}{
-		{name: "empty file", content: "", wantZone: DefaultZone, wantProfs: "default"},
-		{name: "only comments", content: "# nothing yet\n", wantZone: DefaultZone, wantProfs: "default"},
-		{name: "null document", content: "~\n", wantZone: DefaultZone, wantProfs: "default"},
-		{name: "null values are unset", content: "secret_key:\ndefault_zone: ~\nprofiles:\n", wantZone: DefaultZone, wantProfs: "default"},
+		{name: "empty file", content: "", wantZone: scaleway.DefaultZone, wantProfs: "default"},
+		{name: "only comments", content: "# nothing yet\n", wantZone: scaleway.DefaultZone, wantProfs: "default"},
+		{name: "null document", content: "~\n", wantZone: scaleway.DefaultZone, wantProfs: "default"},
+		{name: "null values are unset", content: "secret_key:\ndefault_zone: ~\nprofiles:\n", wantZone: scaleway.DefaultZone, wantProfs: "default"},
 		{name: "unknown keys are ignored", content: "secret_key: " + keyFile + "\ninsecure: true\nuser_agent: [a, b]\ns3_endpoint: {x: 1}\n",
-			wantSecret: keyFile, wantZone: DefaultZone, wantProfs: "default"},
+			wantSecret: keyFile, wantZone: scaleway.DefaultZone, wantProfs: "default"},
 		{name: "quoted values and aliases", content: "secret_key: &k \"" + keyFile + "\"\nprofiles:\n  b: {secret_key: *k, default_zone: 'it-mil-1'}\n  a:\nactive_profile: b\n",
 			wantSecret: keyFile, wantZone: "it-mil-1", wantProfile: "b", wantProfs: "default, a, b"},
 	}
@@ -620,25 +622,6 @@ func TestLoadConfigWarnings(t *testing.T) {
 	}
 }
 
-func TestRedactSecret(t *testing.T) {
-	t.Parallel()
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{keyEnv, "11111111-xxxx-xxxx-xxxx-xxxxxxxxxxxx"},
-		{"ABCDEF01-2345-6789-abcd-ef0123456789", "ABCDEF01-xxxx-xxxx-xxxx-xxxxxxxxxxxx"},
-		{"short", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"},
-		{"12345678", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"},
-		// Not a UUID: its first 8 characters could be most of a password.
-		{"hunter2hunter2", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"},
-		{keyEnv + "0", "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"},
-	}
-	for _, tt := range tests {
-		if got := RedactSecret(tt.in); got != tt.want {
-			t.Errorf("RedactSecret(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestConfigNeverShowsSecret(t *testing.T) {
 	t.Parallel()
 	const (
@@ -664,7 +647,7 @@ func TestConfigNeverShowsSecret(t *testing.T) {
 			if cfg.SecretKey != secret {
 				t.Fatalf("SecretKey = %q, want the canary", cfg.SecretKey)
 			}
-			redacted := RedactSecret(secret)
+			redacted := scaleway.RedactSecret(secret)
 			wrapper := struct {
 				Cfg  Config
 				Ptr  *Config
@@ -755,7 +738,7 @@ func TestRequireSecretKey(t *testing.T) {
 	cfg = mustLoad(t, LoadOptions{Getenv: env{"SCW_SECRET_KEY": ""}.lookup, HomeDir: home})
 	err := cfg.RequireSecretKey()
 	want := instructions + " (no scw config file at " + filepath.Join(home, ".config", "scw", "config.yaml") + ")"
-	if err == nil || err.Error() != want || !errors.Is(err, ErrNoSecretKey) {
+	if err == nil || err.Error() != want || !errors.Is(err, scaleway.ErrNoSecretKey) {
 		t.Errorf("without a file:\n got %v\nwant %s (wrapping ErrNoSecretKey)", err, want)
 	}
 
@@ -763,7 +746,7 @@ func TestRequireSecretKey(t *testing.T) {
 	cfg = mustLoad(t, LoadOptions{Getenv: env{}.lookup, HomeDir: home, Profile: "dev"})
 	err = cfg.RequireSecretKey()
 	want = instructions + ` (profile "dev" in ` + path + " has no secret_key)"
-	if err == nil || err.Error() != want || !errors.Is(err, ErrNoSecretKey) {
+	if err == nil || err.Error() != want || !errors.Is(err, scaleway.ErrNoSecretKey) {
 		t.Errorf("with a file:\n got %v\nwant %s (wrapping ErrNoSecretKey)", err, want)
 	}
 }
