@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/rest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
@@ -142,16 +143,5 @@ func toolSession(t *testing.T, client *scaleway.Client) *mcp.ClientSession {
 	if _, err := tools.Register(server, &tools.Deps{Client: client, DefaultZone: zone, Logger: zerolog.Nop()}, tools.Selection{}); err != nil {
 		t.Fatal(err)
 	}
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := server.Connect(t.Context(), st, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ss.Close() })
-	session, err := mcp.NewClient(&mcp.Implementation{Name: "checks-client", Version: "v0"}, nil).Connect(t.Context(), ct, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { session.Close() })
-	return session
+	return testutil.ConnectInMemory(t, server, nil)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 )
@@ -219,7 +220,7 @@ func TestFakeErrors(t *testing.T) {
 	type env struct {
 		srv   *scalewaytest.Server
 		c     *scaleway.Client
-		clock *testClock
+		clock *testutil.Clock
 	}
 	create := func(t *testing.T, e env, z scaleway.Zone, root string) error {
 		_, _, err := e.c.CreateImage(t.Context(), z, &scaleway.CreateImageRequest{Name: "x", RootVolume: root, Arch: scaleway.ArchX86_64, Project: ptr(scalewaytest.DefaultProjectID)})

@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 )
@@ -171,27 +172,10 @@ const (
 	unknownID = "deadbeef-0000-4000-8000-000000000000"
 )
 
-// testClock is a settable clock for Options.Clock, safe for the fake's
-// handler goroutines.
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{now: time.Date(2026, 2, 3, 4, 5, 6, 789_123_456, time.UTC)}
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
+// newTestClock is the clock of the client's tests, for the fake's
+// Options.Clock.
+func newTestClock() *testutil.Clock {
+	return testutil.NewClock(time.Date(2026, 2, 3, 4, 5, 6, 789_123_456, time.UTC))
 }
 
 // startFake starts a fake for one test and stops it at the end.

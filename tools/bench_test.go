@@ -14,6 +14,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -70,7 +71,7 @@ func newBenchEnv(b *testing.B) *benchEnv {
 	if _, err := tools.Register(server, deps, tools.Selection{}); err != nil {
 		b.Fatal(err)
 	}
-	e.session = connectInMemory(b, server, nil)
+	e.session = testutil.ConnectInMemory(b, server, nil)
 	return e
 }
 
@@ -226,7 +227,7 @@ func BenchmarkMCPFloor(b *testing.B) {
 		func(context.Context, *mcp.CallToolRequest) (*mcp.CallToolResult, error) {
 			return &mcp.CallToolResult{Content: []mcp.Content{&mcp.TextContent{Text: "{}"}}, StructuredContent: json.RawMessage(`{}`)}, nil
 		})
-	session := connectInMemory(b, server, nil)
+	session := testutil.ConnectInMemory(b, server, nil)
 	b.ReportAllocs()
 	var durations []time.Duration
 	for b.Loop() {

@@ -7,6 +7,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
@@ -92,7 +93,7 @@ func TestZoneDescriptionNamesTheConfiguredZone(t *testing.T) {
 	if _, err := tools.Register(server, &tools.Deps{DefaultZone: "nl-ams-1", Logger: zerolog.Nop()}, tools.Selection{}); err != nil {
 		t.Fatal(err)
 	}
-	listed, err := connectInMemory(t, server, nil).ListTools(t.Context(), nil)
+	listed, err := testutil.ConnectInMemory(t, server, nil).ListTools(t.Context(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

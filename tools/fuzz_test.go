@@ -119,7 +119,7 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 	if _, err := tools.Register(server, deps, tools.Selection{Allow: []string{tool}}); err != nil {
 		f.Fatal(err)
 	}
-	session := connectInMemory(f, server, nil)
+	session := testutil.ConnectInMemory(f, server, nil)
 
 	f.Fuzz(func(t *testing.T, args []byte) {
 		if !json.Valid(args) {

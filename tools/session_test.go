@@ -92,7 +92,7 @@ func newEnv(t *testing.T, s setup) *env {
 	if _, err := tools.Register(server, deps, s.selection); err != nil {
 		t.Fatal(err)
 	}
-	e.session = connectInMemory(t, server, &mcp.ClientOptions{
+	e.session = testutil.ConnectInMemory(t, server, &mcp.ClientOptions{
 		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
 			e.mu.Lock()
 			defer e.mu.Unlock()
@@ -115,24 +115,6 @@ func newEnv(t *testing.T, s setup) *env {
 		e.schemas[tool.Name] = resolved
 	}
 	return e
-}
-
-// connectInMemory connects a client session to server in memory; both
-// ends close when tb ends.
-func connectInMemory(tb testing.TB, server *mcp.Server, opts *mcp.ClientOptions) *mcp.ClientSession {
-	tb.Helper()
-	st, ct := mcp.NewInMemoryTransports()
-	ss, err := server.Connect(tb.Context(), st, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { ss.Close() })
-	session, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "v0"}, opts).Connect(tb.Context(), ct, nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { session.Close() })
-	return session
 }
 
 func remarshal(t *testing.T, from, to any) {

@@ -1,12 +1,16 @@
 // Package testutil holds the helpers that the tests of several packages
 // share: a buffer that concurrent writers (handlers, a child process) can
-// fill while the test reads it, and a clock the test moves by hand.
+// fill while the test reads it, a clock the test moves by hand, and an
+// MCP client session in memory.
 package testutil
 
 import (
 	"bytes"
 	"sync"
+	"testing"
 	"time"
+
+	"github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
 // Buffer is a bytes.Buffer safe for concurrent use: log output of
@@ -51,4 +55,22 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+// ConnectInMemory connects a client session to server in memory, with the
+// client's options opts (nil for none); both ends close when tb ends.
+func ConnectInMemory(tb testing.TB, server *mcp.Server, opts *mcp.ClientOptions) *mcp.ClientSession {
+	tb.Helper()
+	st, ct := mcp.NewInMemoryTransports()
+	ss, err := server.Connect(tb.Context(), st, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ss.Close() })
+	session, err := mcp.NewClient(&mcp.Implementation{Name: "test-client", Version: "v0"}, opts).Connect(tb.Context(), ct, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { session.Close() })
+	return session
 }
