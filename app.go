@@ -68,7 +68,7 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 	clientOpts := []scaleway.Option{
 		scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey),
 		scaleway.WithMaxInFlight(opts.maxUpstream), scaleway.WithRedactedSecrets(opts.httpToken, opts.restToken),
-		scaleway.WithVersion(version),
+		scaleway.WithVersion(opts.build.version),
 	}
 	project, org := cfg.ProjectID, cfg.OrganizationID
 	if opts.sandbox {
@@ -98,8 +98,8 @@ func (a *app) mcpServer() (*mcp.Server, error) {
 	server := mcp.NewServer(&mcp.Implementation{
 		Name:        serverName,
 		Title:       "Scaleway Instance images",
-		Version:     version,
-		Description: fmt.Sprintf("List, create, update and delete Scaleway Instance images (commit %s, built %s).", commit, date),
+		Version:     a.opts.build.version,
+		Description: fmt.Sprintf("List, create, update and delete Scaleway Instance images (commit %s, built %s).", a.opts.build.commit, a.opts.build.date),
 	}, &mcp.ServerOptions{
 		Instructions: a.instructions(),
 		Logger:       slog.New(zerolog.NewSlogHandler(a.sdkLogger())),

@@ -65,7 +65,7 @@ func callTool(ctx context.Context, opts *options, tool string, arguments json.Ra
 	if err != nil {
 		return err
 	}
-	session, closeSession, err := connectInMemory(ctx, server)
+	session, closeSession, err := connectInMemory(ctx, server, opts.build.version)
 	if err != nil {
 		return err
 	}
@@ -80,9 +80,10 @@ func callTool(ctx context.Context, opts *options, tool string, arguments json.Ra
 	return printResult(tool, result, stdout)
 }
 
-// connectInMemory connects a client session to server through in-memory
-// transports; the returned function closes both ends.
-func connectInMemory(ctx context.Context, server *mcp.Server) (*mcp.ClientSession, func(), error) {
+// connectInMemory connects a client session, of this binary's version, to
+// server through in-memory transports; the returned function closes both
+// ends.
+func connectInMemory(ctx context.Context, server *mcp.Server, version string) (*mcp.ClientSession, func(), error) {
 	serverTransport, clientTransport := mcp.NewInMemoryTransports()
 	serverSession, err := server.Connect(ctx, serverTransport, nil)
 	if err != nil {

@@ -38,7 +38,7 @@ func runDoctor(ctx context.Context, opts *options, args []string, stdout, stderr
 		return exitError(1)
 	}
 	cfg := a.cfg
-	fmt.Fprintf(stdout, "scaleway-images-mcp %s\n\n", version)
+	fmt.Fprintf(stdout, "scaleway-images-mcp %s\n\n", opts.build.version)
 	if a.sandbox != nil {
 		fmt.Fprintln(stdout, "Mode: sandbox (in-memory fake API; the settings below are not used for calls)")
 	}

@@ -36,6 +36,8 @@ type options struct {
 	tokenFlags []string
 
 	lookupEnv func(string) (string, bool)
+	// build is the running binary's, for the commands that show it.
+	build buildInfo
 }
 
 // flagSpec ties a flag to its environment variable.
@@ -63,7 +65,7 @@ var (
 // parseFlags parses the program's flags; the help asked for with -h or
 // --help goes to stdout, and ends the program with status 0.
 func parseFlags(args []string, lookupEnv func(string) (string, bool), stdout, stderr io.Writer) (*options, []string, error) {
-	o := &options{lookupEnv: lookupEnv}
+	o := &options{lookupEnv: lookupEnv, build: currentBuild()}
 	fs, err := newFlagSet(o, lookupEnv)
 	if err != nil {
 		return nil, nil, err

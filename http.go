@@ -165,3 +165,14 @@ func writeJSONRPCError(w http.ResponseWriter, status, code int, message string) 
 	w.WriteHeader(status)
 	_, _ = w.Write(stdio.ErrorResponse(code, message))
 }
+
+// restHandler is the seed's REST adapter on the same client and
+// configuration as the MCP tools.
+func (a *app) restHandler() http.Handler {
+	return rest.NewHandler(rest.Options{
+		Client:   a.client,
+		ReadOnly: a.opts.readOnly,
+		Logger:   a.logger.With().Str("listener", "rest").Logger(),
+		Version:  a.opts.build.version,
+	})
+}

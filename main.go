@@ -11,21 +11,12 @@ import (
 	"maps"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
 )
 
-// Set by the release build through -ldflags.
-var (
-	version = "dev"
-	commit  = "none"
-	date    = "unknown"
-)
-
 func main() {
-	version = moduleVersion(version)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.LookupEnv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
@@ -39,18 +30,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "scaleway-images-mcp:", err)
 		os.Exit(1)
 	}
-}
-
-// moduleVersion keeps a release build's version and otherwise uses the
-// module version that "go install ...@vX.Y.Z" records in the binary.
-func moduleVersion(linked string) string {
-	if linked != "dev" {
-		return linked
-	}
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return linked
 }
 
 // exitError ends the program with a status and no further message (the
@@ -71,7 +50,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return err
 	}
 	if opts.showVersion {
-		fmt.Fprintf(stdout, "scaleway-images-mcp %s (commit %s, built %s)\n", version, commit, date)
+		fmt.Fprintf(stdout, "scaleway-images-mcp %s (commit %s, built %s)\n", opts.build.version, opts.build.commit, opts.build.date)
 		return nil
 	}
 	if len(rest) == 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -466,7 +467,7 @@ func TestToolsListNeverChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inMemory, closeSession, err := connectInMemory(t.Context(), server)
+	inMemory, closeSession, err := connectInMemory(t.Context(), server, "dev")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -517,4 +518,44 @@ func newTestApp(tb testing.TB, env map[string]string, args ...string) *app {
 		tb.Fatal(err)
 	}
 	return a
+}
+
+// TestBuildReachesEveryPlace: the version a release links in is the one
+// the MCP server, the REST adapter's OpenAPI document and the client's
+// User-Agent state.
+func TestBuildReachesEveryPlace(t *testing.T) {
+	t.Parallel()
+	opts, _, err := parseFlags([]string{"--sandbox", "--log-level", "disabled"}, func(string) (string, bool) { return "", false }, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.build = buildInfo{version: "v9.8.7", commit: "abc1234", date: "2026-12-01"}
+	a, err := newApp(opts, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	server, err := a.mcpServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, closeSession, err := connectInMemory(t.Context(), server, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeSession()
+	if info := session.InitializeResult().ServerInfo; info.Version != "v9.8.7" || !strings.Contains(info.Description, "commit abc1234, built 2026-12-01") {
+		t.Errorf("MCP server info: %+v", info)
+	}
+	if _, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: tools.ListImagesTool, Arguments: map[string]any{}}); err != nil {
+		t.Fatal(err)
+	}
+	if ua := a.sandbox.Requests()[0].Header.Get("User-Agent"); !strings.HasPrefix(ua, "scaleway-images-mcp/v9.8.7 ") {
+		t.Errorf("User-Agent %q", ua)
+	}
+	w := httptest.NewRecorder()
+	a.restHandler().ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/v1/openapi.json", nil))
+	var doc struct{ Info struct{ Version string } }
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil || doc.Info.Version != "v9.8.7" {
+		t.Errorf("OpenAPI info.version %q (%v)", doc.Info.Version, err)
+	}
 }
