@@ -51,13 +51,7 @@ func (c *Client) ListImages(ctx context.Context, zone Zone, r *ListImagesRequest
 
 // listImages is ListImages once its arguments are checked.
 func (c *Client) listImages(ctx context.Context, zone Zone, r *ListImagesRequest) (*ListImagesResponse, *Response, error) {
-	var page ListImagesResponse
-	total, resp, err := c.list(ctx, "images", zone, imagesPath(zone), r, &page)
-	if err != nil {
-		return nil, resp, err
-	}
-	page.TotalCount = total
-	return &page, resp, nil
+	return listCounted[ListImagesResponse](ctx, c, "images", zone, imagesPath(zone), r)
 }
 
 // listRequest is the filters and page of a list call.
@@ -69,6 +63,31 @@ type listRequest interface {
 
 // listPage is a decoded page of a list call.
 type listPage interface{ items() int }
+
+// countedPage is a page of a list the Instance API counts in
+// X-Total-Count, which the page keeps.
+type countedPage interface {
+	listPage
+	setTotalCount(uint32)
+}
+
+func (p *ListImagesResponse) setTotalCount(n uint32)    { p.TotalCount = n }
+func (p *ListSnapshotsResponse) setTotalCount(n uint32) { p.TotalCount = n }
+
+// listCounted makes one list call of an Instance API collection, whose
+// zone and filters are checked, and keeps its X-Total-Count in the page.
+func listCounted[P any, PP interface {
+	*P
+	countedPage
+}](ctx context.Context, c *Client, what string, zone Zone, path string, r listRequest) (*P, *Response, error) {
+	var page P
+	total, resp, err := c.list(ctx, what, zone, path, r, PP(&page))
+	if err != nil {
+		return nil, resp, err
+	}
+	PP(&page).setTotalCount(total)
+	return &page, resp, nil
+}
 
 func (p *ListImagesResponse) items() int         { return len(p.Images) }
 func (p *ListSnapshotsResponse) items() int      { return len(p.Snapshots) }

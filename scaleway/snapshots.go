@@ -47,13 +47,7 @@ func (c *Client) ListSnapshots(ctx context.Context, zone Zone, r *ListSnapshotsR
 
 // listSnapshots is ListSnapshots once its arguments are checked.
 func (c *Client) listSnapshots(ctx context.Context, zone Zone, r *ListSnapshotsRequest) (*ListSnapshotsResponse, *Response, error) {
-	var page ListSnapshotsResponse
-	total, resp, err := c.list(ctx, "snapshots", zone, snapshotsPath(zone), r, &page)
-	if err != nil {
-		return nil, resp, err
-	}
-	page.TotalCount = total
-	return &page, resp, nil
+	return listCounted[ListSnapshotsResponse](ctx, c, "snapshots", zone, snapshotsPath(zone), r)
 }
 
 // GetBlockSnapshot returns one Block Storage snapshot, as the Block API
