@@ -1,11 +1,12 @@
 // Package testutil holds the helpers that the tests of several packages
 // share: a buffer that concurrent writers (handlers, a child process) can
-// fill while the test reads it, a clock the test moves by hand, and an
-// MCP client session in memory.
+// fill while the test reads it, a clock the test moves by hand, an MCP
+// client session in memory, and an HTTP transport that adds headers.
 package testutil
 
 import (
 	"bytes"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -73,4 +74,18 @@ func ConnectInMemory(tb testing.TB, server *mcp.Server, opts *mcp.ClientOptions)
 	}
 	tb.Cleanup(func() { session.Close() })
 	return session
+}
+
+// HeaderTransport sets its header pairs (name, value, name, value...) on
+// every request before http.DefaultTransport sends it: a caller's own
+// Scaleway key, a bearer token, the headers a browser adds.
+type HeaderTransport []string
+
+// RoundTrip sends a copy of r with the headers set, leaving r as it was.
+func (h HeaderTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	for i := 0; i+1 < len(h); i += 2 {
+		r.Header.Set(h[i], h[i+1])
+	}
+	return http.DefaultTransport.RoundTrip(r)
 }

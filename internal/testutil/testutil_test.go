@@ -2,6 +2,8 @@ package testutil_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -34,5 +36,28 @@ func TestClockMovesOnlyWhenAdvanced(t *testing.T) {
 	c.Advance(90 * time.Second)
 	if want := start.Add(90 * time.Second); !c.Now().Equal(want) {
 		t.Errorf("after Advance: %v, want %v", c.Now(), want)
+	}
+}
+
+func TestHeaderTransportSetsItsPairsOnACopy(t *testing.T) {
+	t.Parallel()
+	var got http.Header
+	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = r.Header }))
+	t.Cleanup(srv.Close)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Auth-Token", "mine")
+	resp, err := testutil.HeaderTransport{"X-Auth-Token", "theirs", "Authorization", "Bearer t"}.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got.Get("X-Auth-Token") != "theirs" || got.Get("Authorization") != "Bearer t" {
+		t.Errorf("the server saw %v", got)
+	}
+	if req.Header.Get("X-Auth-Token") != "mine" || req.Header.Get("Authorization") != "" {
+		t.Errorf("the caller's request was changed: %v", req.Header)
 	}
 }

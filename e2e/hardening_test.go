@@ -1,186 +1,24 @@
-package main
+package e2e
 
 import (
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os/exec"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
-
-// process is the built binary running with every byte of its stdout and
-// stderr kept, for the tests that must see all of it.
-type process struct {
-	cmd            *exec.Cmd
-	stdout, stderr *testutil.Buffer
-	addrs          map[string]string // listening addresses by listener name
-	session        *mcp.ClientSession
-}
-
-// startStdio runs the binary serving MCP on stdio and connects a client;
-// stdout is copied as the client reads it.
-func startStdio(t *testing.T, env []string, args ...string) *process {
-	t.Helper()
-	p := &process{stdout: &testutil.Buffer{}, stderr: &testutil.Buffer{}}
-	var stdin io.WriteCloser
-	var stdout io.Reader
-	var err error
-	p.cmd, stdin, stdout = spawnStdio(t, p.stderr, env, args...)
-	transport := &mcp.IOTransport{Reader: io.NopCloser(io.TeeReader(stdout, p.stdout)), Writer: stdin}
-	p.session, err = mcp.NewClient(&mcp.Implementation{Name: "hardening", Version: "v0"}, nil).Connect(t.Context(), transport, nil)
-	if err != nil {
-		t.Fatalf("connecting over stdio: %v\n%s", err, p.stderr)
-	}
-	t.Cleanup(func() {
-		p.session.Close()
-		stdin.Close()
-		p.wait(t)
-	})
-	return p
-}
-
-// spawnStdio starts the binary with pipes on its stdin and stdout, its
-// stderr kept in stderr.
-func spawnStdio(t *testing.T, stderr *testutil.Buffer, env []string, args ...string) (*exec.Cmd, io.WriteCloser, io.Reader) {
-	t.Helper()
-	cmd := exec.Command(binary, args...)
-	cmd.Env = cleanEnv(t, env...)
-	cmd.Stderr = stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	return cmd, stdin, stdout
-}
-
-// startListeners runs the binary with HTTP listeners on 127.0.0.1:0 and
-// waits (boundedly) for the addresses it logs.
-func startListeners(t *testing.T, env []string, args ...string) *process {
-	t.Helper()
-	p := &process{cmd: exec.Command(binary, args...), stdout: &testutil.Buffer{}, stderr: &testutil.Buffer{}, addrs: map[string]string{}}
-	p.cmd.Env = cleanEnv(t, env...)
-	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = p.cmd.Process.Signal(syscall.SIGTERM)
-		p.wait(t)
-	})
-	want := strings.Count(strings.Join(args, " "), "127.0.0.1:0")
-	for range 1000 {
-		for _, line := range strings.Split(p.stderr.String(), "\n") {
-			var l struct{ Listener, Addr, Message string }
-			if json.Unmarshal([]byte(line), &l) == nil && l.Message == "listening" {
-				p.addrs[l.Listener] = l.Addr
-			}
-		}
-		if len(p.addrs) == want {
-			return p
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("the binary logged %d listening addresses, want %d:\n%s", len(p.addrs), want, p.stderr)
-	return nil
-}
-
-// wait reaps the process, killing it if it does not end within 10 s.
-func (p *process) wait(t *testing.T) {
-	timer := time.AfterFunc(10*time.Second, func() { _ = p.cmd.Process.Kill() })
-	defer timer.Stop()
-	if err := p.cmd.Wait(); err != nil {
-		t.Errorf("the binary did not exit cleanly: %v\n%s", err, p.stderr)
-	}
-}
-
-// alive reports whether the process is still running.
-func (p *process) alive() bool {
-	return p.cmd.ProcessState == nil && p.cmd.Process.Signal(syscall.Signal(0)) == nil
-}
-
-// httpSession connects an MCP client to the binary's streamable HTTP
-// listener; headers are added to every request.
-func httpSession(t *testing.T, addr string, headers ...string) *mcp.ClientSession {
-	t.Helper()
-	client := &http.Client{Transport: headerTransport{headers}}
-	session, err := mcp.NewClient(&mcp.Implementation{Name: "hardening-http", Version: "v0"}, nil).Connect(t.Context(),
-		&mcp.StreamableClientTransport{Endpoint: "http://" + addr + "/mcp", HTTPClient: client}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { session.Close() })
-	return session
-}
-
-// headerTransport sets header pairs on every request.
-type headerTransport struct{ pairs []string }
-
-func (h headerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r = r.Clone(r.Context())
-	for i := 0; i+1 < len(h.pairs); i += 2 {
-		r.Header.Set(h.pairs[i], h.pairs[i+1])
-	}
-	return http.DefaultTransport.RoundTrip(r)
-}
-
-// restAnswer is one REST answer read in full.
-type restAnswer struct {
-	status int
-	header http.Header
-	body   string
-}
-
-func restDo(t *testing.T, addr, method, path, body string, headers ...string) restAnswer {
-	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), method, "http://"+addr+path, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body == "" {
-		req.Body, req.ContentLength = http.NoBody, 0
-	}
-	resp, err := headerTransport{headers}.RoundTrip(req)
-	if err != nil {
-		t.Fatalf("%s %.80s: %v", method, path, err)
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return restAnswer{resp.StatusCode, resp.Header, string(b)}
-}
-
-// upstreamEnv points the binary at fake with key: the real client path,
-// not the sandbox (which ignores the configured key).
-func upstreamEnv(fake *scalewaytest.Server, key string) []string {
-	return []string{
-		"SCW_API_URL=" + fake.URL,
-		"SCW_SECRET_KEY=" + key,
-		"SCW_DEFAULT_PROJECT_ID=" + scalewaytest.DefaultProjectID,
-		"SCW_DEFAULT_ZONE=fr-par-1",
-	}
-}
 
 // newUUID is a random version 4 UUID.
 func newUUID(t testing.TB) string {
@@ -460,8 +298,7 @@ func TestHTTPSecurity(t *testing.T) {
 	for _, args := range refusals {
 		t.Run("refuses "+strings.Join(args[1:], " "), func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(binary, args...)
-			cmd.Env = cleanEnv(t)
+			cmd := command(t, nil, args...)
 			timer := time.AfterFunc(20*time.Second, func() { _ = cmd.Process.Kill() })
 			defer timer.Stop()
 			out, err := cmd.CombinedOutput()
@@ -576,8 +413,8 @@ func runCanaryCalls(t *testing.T, where string, session *mcp.ClientSession, fake
 // TestSecretsNeverLeak runs every tool, every error path and debug
 // logging with canary secrets (the Scaleway key, the listeners' bearer
 // tokens), over stdio, streamable HTTP, REST and the call and doctor
-// commands, and finds none of them in stdout, stderr, logs, tool results
-// or REST answers.
+// commands, and finds none of them in stdout, stderr (where the binary
+// also prints the error it ends with), logs, tool results or REST answers.
 func TestSecretsNeverLeak(t *testing.T) {
 	t.Parallel()
 	key, mcpToken, restToken := newUUID(t), newUUID(t), newUUID(t)
@@ -649,12 +486,6 @@ func TestSecretsNeverLeak(t *testing.T) {
 	})
 
 	t.Run("call and doctor", func(t *testing.T) {
-		vars := map[string]string{}
-		for _, kv := range env {
-			k, v, _ := strings.Cut(kv, "=")
-			vars[k] = v
-		}
-		lookup := func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
 		image := ""
 		for _, img := range fake.Images("fr-par-1") {
 			if !img.Public {
@@ -676,19 +507,18 @@ func TestSecretsNeverLeak(t *testing.T) {
 			{"--zone", "mars-1", "doctor"},
 		}
 		for _, args := range commands {
-			var stdout, stderr bytes.Buffer
-			err := run(t.Context(), append([]string{"--log-level", "debug"}, args...), lookup, strings.NewReader(""), &stdout, &stderr)
-			leaks.add(fmt.Sprintf("run %v", args), stdout.String()+stderr.String()+errString(err))
+			stdout, stderr := runToTheEnd(t, env, append([]string{"--log-level", "debug"}, args...)...)
+			leaks.add(fmt.Sprintf("run %v", args), stdout+stderr)
 		}
 		// A key that is not a UUID is masked whole, and refused upstream.
-		vars["SCW_SECRET_KEY"] = "canary-" + strings.ReplaceAll(newUUID(t), "-", "")
-		leaks.secrets = append(leaks.secrets, vars["SCW_SECRET_KEY"])
+		malformed := "canary-" + strings.ReplaceAll(newUUID(t), "-", "")
+		leaks.secrets = append(leaks.secrets, malformed)
 		for _, args := range [][]string{{"call", tools.ListImagesTool}, {"doctor", "--check"}} {
-			var stdout, stderr bytes.Buffer
-			err := run(t.Context(), append([]string{"--log-level", "debug"}, args...), lookup, strings.NewReader(""), &stdout, &stderr)
-			leaks.add(fmt.Sprintf("run %v with a malformed key", args), stdout.String()+stderr.String()+errString(err))
-			if !strings.Contains(stdout.String()+stderr.String(), "denied") && !strings.Contains(stdout.String()+stderr.String(), "not a UUID") {
-				t.Errorf("%v with a malformed key: the refusal is not reported:\n%s%s", args, stdout.String(), stderr.String())
+			// The last value of a variable set twice is the one the binary sees.
+			stdout, stderr := runToTheEnd(t, append(env[:len(env):len(env)], "SCW_SECRET_KEY="+malformed), append([]string{"--log-level", "debug"}, args...)...)
+			leaks.add(fmt.Sprintf("run %v with a malformed key", args), stdout+stderr)
+			if !strings.Contains(stdout+stderr, "denied") && !strings.Contains(stdout+stderr, "not a UUID") {
+				t.Errorf("%v with a malformed key: the refusal is not reported:\n%s%s", args, stdout, stderr)
 			}
 		}
 	})
@@ -715,4 +545,18 @@ func TestSecretsNeverLeak(t *testing.T) {
 	if n := fake.RequestCount(scalewaytest.RouteCreateImage); n < 3 {
 		t.Errorf("the canary calls reached the API %d times for create, want at least 3: the run did not exercise the tools", n)
 	}
+}
+
+// runToTheEnd runs the binary once, as a command line would, and returns
+// what it printed, whatever its exit status.
+func runToTheEnd(t *testing.T, env []string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := command(t, env, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	var exit *exec.ExitError
+	if err := cmd.Run(); err != nil && !errors.As(err, &exit) {
+		t.Fatalf("%v: %v\n%s", args, err, errOut.String())
+	}
+	return out.String(), errOut.String()
 }
