@@ -46,13 +46,13 @@ func TestHTTPCallerKeyIsUsedForThatRequest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !res.IsError || !strings.Contains(resultText(res), "denied_authentication") {
-		t.Errorf("caller's key was not used: %s", resultText(res))
+	if !res.IsError || !strings.Contains(testutil.ResultText(res), "denied_authentication") {
+		t.Errorf("caller's key was not used: %s", testutil.ResultText(res))
 	}
 	plain := connect(nil)
 	res, err = plain.CallTool(t.Context(), &mcp.CallToolParams{Name: tools.ListImagesTool, Arguments: map[string]any{}})
 	if err != nil || res.IsError {
-		t.Errorf("configured key: %v %s", err, resultText(res))
+		t.Errorf("configured key: %v %s", err, testutil.ResultText(res))
 	}
 	if got := a.sandbox.Requests(); len(got) != 2 || got[0].Header.Get("X-Auth-Token") != "not-a-valid-key" || got[1].Header.Get("X-Auth-Token") == "not-a-valid-key" {
 		t.Errorf("the fake saw the wrong keys")
@@ -172,10 +172,10 @@ func TestHTTPProgressReachesTheClient(t *testing.T) {
 	params.SetProgressToken("http-create")
 	res, err := session.CallTool(t.Context(), params)
 	if err != nil || res.IsError {
-		t.Fatalf("create with wait: %v %s", err, resultText(res))
+		t.Fatalf("create with wait: %v %s", err, testutil.ResultText(res))
 	}
-	if !strings.Contains(resultText(res), `"state":"available"`) {
-		t.Errorf("the wait did not end with the image available: %s", resultText(res))
+	if !strings.Contains(testutil.ResultText(res), `"state":"available"`) {
+		t.Errorf("the wait did not end with the image available: %s", testutil.ResultText(res))
 	}
 	// The server sends the notifications before the result, but the
 	// client hands them to the handler on its own goroutines, in no set

@@ -15,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/goleak"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/listener"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
@@ -133,14 +134,14 @@ func runLoad(tb testing.TB, s *loadServer, clients, total int) *loadRun {
 					run.firstProblem.CompareAndSwap(nil, fmt.Sprintf("%s %s: %v", tool, args, err))
 				case res.IsError != wantError:
 					atomic.AddInt64(&run.wrongOutcomes, 1)
-					run.firstProblem.CompareAndSwap(nil, fmt.Sprintf("%s %s: isError %v: %s", tool, args, res.IsError, resultText(res)))
+					run.firstProblem.CompareAndSwap(nil, fmt.Sprintf("%s %s: isError %v: %s", tool, args, res.IsError, testutil.ResultText(res)))
 				}
 				return res
 			}
 			res := call(tools.CreateImageTool, `{"root_volume":"`+snapshot+`","arch":"x86_64","name":"load"}`, false)
 			var created tools.CreateImageOutput
 			if res != nil && !res.IsError {
-				_ = json.Unmarshal([]byte(resultText(res)), &created)
+				_ = json.Unmarshal([]byte(testutil.ResultText(res)), &created)
 			}
 			if created.Image == nil {
 				return

@@ -35,7 +35,7 @@ func callJSON(t *testing.T, session *mcp.ClientSession, tool, args string, out a
 		t.Fatalf("%s: %v", tool, err)
 	}
 	if res.IsError {
-		t.Fatalf("%s: tool error: %s", tool, resultText(res))
+		t.Fatalf("%s: tool error: %s", tool, testutil.ResultText(res))
 	}
 	b, err := json.Marshal(res.StructuredContent)
 	if err != nil {
@@ -44,18 +44,6 @@ func callJSON(t *testing.T, session *mcp.ClientSession, tool, args string, out a
 	if err := json.Unmarshal(b, out); err != nil {
 		t.Fatal(err)
 	}
-}
-
-// resultText is the text a tool result carries, as the binary's call
-// command prints it.
-func resultText(result *mcp.CallToolResult) string {
-	var parts []string
-	for _, c := range result.Content {
-		if text, ok := c.(*mcp.TextContent); ok {
-			parts = append(parts, text.Text)
-		}
-	}
-	return strings.Join(parts, "\n")
 }
 
 // restAnswer is one REST answer read in full.

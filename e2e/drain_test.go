@@ -258,10 +258,10 @@ func TestHTTPWaitAnswersAtShutdown(t *testing.T) {
 	}
 	got := <-done
 	if got.err != nil || got.res.IsError {
-		t.Fatalf("the waiting create: %v %s", got.err, resultText(got.res))
+		t.Fatalf("the waiting create: %v %s", got.err, testutil.ResultText(got.res))
 	}
 	var out tools.CreateImageOutput
-	if err := json.Unmarshal([]byte(resultText(got.res)), &out); err != nil {
+	if err := json.Unmarshal([]byte(testutil.ResultText(got.res)), &out); err != nil {
 		t.Fatal(err)
 	}
 	if !out.WaitInterrupted || out.Image == nil || out.Image.Name != "waiting" || !strings.Contains(out.NextStep, tools.GetImageTool) || !strings.Contains(out.NextStep, out.Image.ID) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -134,7 +135,7 @@ func TestHostileInputThroughTheBinary(t *testing.T) {
 					if err != nil {
 						t.Fatalf("protocol error: %v", err)
 					}
-					msg := resultText(res)
+					msg := testutil.ResultText(res)
 					if !res.IsError || !strings.Contains(msg, tc.field) {
 						t.Errorf("result (isError %v) %.300q does not refuse %q", res.IsError, msg, tc.field)
 					}
@@ -398,7 +399,7 @@ func runCanaryCalls(t *testing.T, where string, session *mcp.ClientSession, fake
 		leaks.addResult(fmt.Sprintf("%s result %d (%s)", where, i, c.tool), res, err)
 		if c.tool == tools.CreateImageTool && image == "" {
 			if err != nil || res.IsError {
-				t.Fatalf("%s: create: %v %s", where, err, resultText(res))
+				t.Fatalf("%s: create: %v %s", where, err, testutil.ResultText(res))
 			}
 			var out tools.CreateImageOutput
 			encoded, _ := json.Marshal(res.StructuredContent)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
@@ -80,8 +81,8 @@ func TestHostileUpstreamMemory(t *testing.T) {
 				if err != nil {
 					t.Fatalf("protocol error: %v", err)
 				}
-				peak, answer := peakRSS(t, p.cmd.Process.Pid), len(resultText(res))
-				t.Logf("%d upstream requests, peak RSS %d MiB, answer %d bytes: %.160s", requests.Load(), peak>>20, answer, resultText(res))
+				peak, answer := peakRSS(t, p.cmd.Process.Pid), len(testutil.ResultText(res))
+				t.Logf("%d upstream requests, peak RSS %d MiB, answer %d bytes: %.160s", requests.Load(), peak>>20, answer, testutil.ResultText(res))
 				if peak > 256<<20 || answer > 2<<20 {
 					t.Errorf("peak RSS %d MiB, answer %d bytes", peak>>20, answer)
 				}

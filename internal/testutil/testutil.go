@@ -1,12 +1,14 @@
 // Package testutil holds the helpers that the tests of several packages
 // share: a buffer that concurrent writers (handlers, a child process) can
 // fill while the test reads it, a clock the test moves by hand, an MCP
-// client session in memory, and an HTTP transport that adds headers.
+// client session in memory and the text of a tool result, and an HTTP
+// transport that adds headers.
 package testutil
 
 import (
 	"bytes"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -74,6 +76,18 @@ func ConnectInMemory(tb testing.TB, server *mcp.Server, opts *mcp.ClientOptions)
 	}
 	tb.Cleanup(func() { session.Close() })
 	return session
+}
+
+// ResultText is the text blocks of a tool result, one a line: what a
+// client shows of it, and where a tool error says what went wrong.
+func ResultText(result *mcp.CallToolResult) string {
+	var parts []string
+	for _, c := range result.Content {
+		if text, ok := c.(*mcp.TextContent); ok {
+			parts = append(parts, text.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
 // HeaderTransport sets its header pairs (name, value, name, value...) on

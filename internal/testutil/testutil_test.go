@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 )
 
@@ -36,6 +38,27 @@ func TestClockMovesOnlyWhenAdvanced(t *testing.T) {
 	c.Advance(90 * time.Second)
 	if want := start.Add(90 * time.Second); !c.Now().Equal(want) {
 		t.Errorf("after Advance: %v, want %v", c.Now(), want)
+	}
+}
+
+func TestResultTextJoinsTheTextBlocks(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		content []mcp.Content
+		want    string
+	}{
+		{"none", nil, ""},
+		{"one", []mcp.Content{&mcp.TextContent{Text: `{"a":1}`}}, `{"a":1}`},
+		{"text around an image", []mcp.Content{&mcp.TextContent{Text: "a"}, &mcp.ImageContent{MIMEType: "image/png"}, &mcp.TextContent{Text: "b"}}, "a\nb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := testutil.ResultText(&mcp.CallToolResult{Content: tt.content}); got != tt.want {
+				t.Errorf("ResultText = %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
 
