@@ -13,6 +13,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -58,7 +59,7 @@ func TestConcurrentWritesLoseNothing(t *testing.T) {
 				final := imageByID(t, e.fake.Fake, id)
 				kept := []bool{final.Name == name, slices.Equal(final.Tags, []string{tag})}
 				for j, res := range results {
-					switch msg := text(res); {
+					switch msg := testutil.ResultText(res); {
 					case res.IsError && strings.Contains(msg, retryable):
 						refused++
 					case res.IsError:
@@ -122,7 +123,7 @@ func TestWritesOfOneImageNeverOverlap(t *testing.T) {
 				toolCall{tools.UpdateImageTool, `{"image_id":"` + id + `","tags":["tagged"]}`},
 				toolCall{tools.DeleteImageTool, `{"image_id":"` + id + `"}`})
 			if results != nil && results[2].IsError {
-				t.Errorf("delete of %s: %s", id, text(results[2]))
+				t.Errorf("delete of %s: %s", id, testutil.ResultText(results[2]))
 			}
 		})
 	}

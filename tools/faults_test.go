@@ -11,6 +11,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"go.uber.org/goleak"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -185,7 +186,7 @@ func TestUpstreamFaults(t *testing.T) {
 			if got := e.fake.RequestCount(tt.route); got != tt.attempts {
 				t.Errorf("%s received %d requests, want %d", tt.route, got, tt.attempts)
 			}
-			msg := text(res)
+			msg := testutil.ResultText(res)
 			if len(tt.wantErr) == 0 {
 				if res.IsError {
 					t.Fatalf("tool error %q, want a successful retry", msg)
@@ -316,7 +317,7 @@ func TestCancellationStopsTheHandler(t *testing.T) {
 			// The session is still usable.
 			res, err := e.call(t.Context(), tools.ListImagesTool, `{}`)
 			if err != nil || res.IsError {
-				t.Errorf("next call: %v %s", err, text(res))
+				t.Errorf("next call: %v %s", err, testutil.ResultText(res))
 			}
 		})
 	}
@@ -332,7 +333,7 @@ func TestRandomFailuresAreRiddenOut(t *testing.T) {
 	for i := range 40 {
 		res, err := e.call(t.Context(), tools.ListImagesTool, `{"public":true,"per_page":5}`)
 		if err != nil || res.IsError {
-			t.Fatalf("call %d: %v %s", i, err, text(res))
+			t.Fatalf("call %d: %v %s", i, err, testutil.ResultText(res))
 		}
 	}
 	if got := e.fake.RequestCount(scalewaytest.RouteListImages); got <= 40 {

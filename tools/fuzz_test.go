@@ -132,7 +132,7 @@ func fuzzTool(f *testing.F, tool string, seeds ...string) {
 		if err != nil {
 			t.Fatalf("%s %s: protocol error: %v", tool, args, err)
 		}
-		msg := text(res)
+		msg := testutil.ResultText(res)
 		if res.IsError {
 			if strings.Contains(msg, "internal error") {
 				t.Fatalf("%s %s: the handler panicked: %s", tool, args, msg)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/recorded"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -104,7 +105,7 @@ func TestListSnapshotsOneZone(t *testing.T) {
 	}
 	checkSeededRows(t, e.fake, "fr-par-1", out.Snapshots, seededNames()...)
 
-	raw := text(e.callRaw(t, tools.ListSnapshotsTool, `{}`))
+	raw := testutil.ResultText(e.callRaw(t, tools.ListSnapshotsTool, `{}`))
 	wantStart := `{"columns":["id","name","kind","size_gb","state","volume","creation_date","used_by","zone"],"snapshots":[["` +
 		blockSnapshotNamed(t, e.fake, "fr-par-1", "snap-archive").ID + `","snap-archive","sbs",15,"available","vol-snap-archive","2025-09-15T14:35:00Z",[],"fr-par-1"],`
 	if !strings.HasPrefix(raw, wantStart) {
@@ -177,7 +178,7 @@ func TestListSnapshotsFilters(t *testing.T) {
 func TestListSnapshotsVerbose(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, setup{})
-	raw := text(e.callRaw(t, tools.ListSnapshotsTool, `{"verbose":true}`))
+	raw := testutil.ResultText(e.callRaw(t, tools.ListSnapshotsTool, `{"verbose":true}`))
 	var out struct {
 		Columns   []string `json:"columns"`
 		Snapshots []struct {
@@ -411,7 +412,7 @@ func TestListSnapshotsRecorded(t *testing.T) {
 			t.Parallel()
 			rows := recordedRows(t, tt.lines...)
 			e := newEnv(t, setup{upstream: recorded.NewUpstream(rows...)})
-			raw := text(e.callRaw(t, tools.ListSnapshotsTool, `{}`))
+			raw := testutil.ResultText(e.callRaw(t, tools.ListSnapshotsTool, `{}`))
 			if want := `"snapshots":[` + strings.Join(tt.want, ",") + `]`; !strings.Contains(raw, want) {
 				t.Errorf("rows\n got %s\nwant %s", raw, want)
 			}

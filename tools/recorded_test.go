@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/recorded"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/testutil"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
 
@@ -136,7 +137,7 @@ func TestListsNeverShowZeroSizes(t *testing.T) {
 			e := newEnv(t, setup{upstream: recorded.NewUpstream(rows...)})
 			var out tools.ListImagesOutput
 			e.call(t, tools.ListImagesTool, args, &out)
-			raw := text(e.callRaw(t, tools.ListImagesTool, args))
+			raw := testutil.ResultText(e.callRaw(t, tools.ListImagesTool, args))
 			if len(out.Images) != 1 || strings.Contains(raw, `"size":0`) || strings.Contains(raw, `"sbs_snapshot","size":0`) {
 				t.Errorf("L%d %s: %s", line, args, raw)
 			}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -134,7 +133,7 @@ func (e *env) call(t *testing.T, tool string, args string, out any) {
 	t.Helper()
 	res := e.callRaw(t, tool, args)
 	if res.IsError {
-		t.Fatalf("%s %s: unexpected tool error: %s", tool, args, text(res))
+		t.Fatalf("%s %s: unexpected tool error: %s", tool, args, testutil.ResultText(res))
 	}
 	structured, err := json.Marshal(res.StructuredContent)
 	if err != nil {
@@ -148,7 +147,7 @@ func (e *env) call(t *testing.T, tool string, args string, out any) {
 		t.Errorf("%s: structuredContent does not match the output schema: %v\n%s", tool, err, structured)
 	}
 	var fromText any
-	if err := json.Unmarshal([]byte(text(res)), &fromText); err != nil {
+	if err := json.Unmarshal([]byte(testutil.ResultText(res)), &fromText); err != nil {
 		t.Errorf("%s: text content is not the JSON result: %v", tool, err)
 	}
 	if out != nil {
@@ -166,7 +165,7 @@ func (e *env) callError(t *testing.T, tool string, args string) string {
 	if !res.IsError {
 		t.Fatalf("%s %s: succeeded, want a tool error", tool, args)
 	}
-	return text(res)
+	return testutil.ResultText(res)
 }
 
 func (e *env) callRaw(t *testing.T, tool string, args string) *mcp.CallToolResult {
@@ -176,16 +175,6 @@ func (e *env) callRaw(t *testing.T, tool string, args string) *mcp.CallToolResul
 		t.Fatalf("%s: protocol error: %v", tool, err)
 	}
 	return res
-}
-
-func text(res *mcp.CallToolResult) string {
-	var parts []string
-	for _, c := range res.Content {
-		if tc, ok := c.(*mcp.TextContent); ok {
-			parts = append(parts, tc.Text)
-		}
-	}
-	return strings.Join(parts, "\n")
 }
 
 func isCanceled(err error) bool { return errors.Is(err, context.Canceled) }

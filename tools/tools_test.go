@@ -87,7 +87,7 @@ func TestListCompactByDefault(t *testing.T) {
 			t.Errorf("compact item %d = %+v, want the values of %+v", i, img, private)
 		}
 	}
-	raw := text(e.callRaw(t, tools.ListImagesTool, `{}`))
+	raw := testutil.ResultText(e.callRaw(t, tools.ListImagesTool, `{}`))
 	if !strings.HasPrefix(raw, `{"columns":["id","name","arch","state","public","zone","creation_date","root_volume","size_gb","volume_type","tags"],"images":[["`) {
 		t.Errorf("compact list does not start with its columns and a row: %.200s", raw)
 	}
@@ -159,7 +159,7 @@ func TestListVerboseAllPagesAndAllZones(t *testing.T) {
 		img.ModificationDate == nil || img.RootVolume == nil || img.RootVolume.Name == "" || verbose.Columns != nil {
 		t.Errorf("verbose item is not the whole object: %+v (columns %v)", img, verbose.Columns)
 	}
-	if raw := text(e.callRaw(t, tools.ListImagesTool, `{"verbose":true,"name":"postgres"}`)); !strings.Contains(raw, `"images":[{"id":`) || !strings.Contains(raw, `"default_bootscript":null`) {
+	if raw := testutil.ResultText(e.callRaw(t, tools.ListImagesTool, `{"verbose":true,"name":"postgres"}`)); !strings.Contains(raw, `"images":[{"id":`) || !strings.Contains(raw, `"default_bootscript":null`) {
 		t.Errorf("verbose list does not carry API objects: %s", raw)
 	}
 
@@ -586,7 +586,7 @@ func TestCreateWaitsWithProgress(t *testing.T) {
 	params.SetProgressToken("create-1")
 	res, err := e.session.CallTool(t.Context(), params)
 	if err != nil || res.IsError {
-		t.Fatalf("create with wait: %v %s", err, text(res))
+		t.Fatalf("create with wait: %v %s", err, testutil.ResultText(res))
 	}
 	var out tools.CreateImageOutput
 	remarshal(t, res.StructuredContent, &out)
