@@ -4,7 +4,7 @@
 #
 #   1. a full session (scripts/mcp-clients/session.mjs) with the TypeScript
 #      SDK's client: over HTTP and over stdio against the fake API keeping new
-#      images "creating" for 2 s, so that the wait sends progress; over HTTP
+#      images "creating" for 5 s, so that the wait sends progress; over HTTP
 #      against the sandbox;
 #   2. the MCP conformance suite's server scenarios over HTTP, with the
 #      baseline scripts/mcp-clients/conformance-baseline.yaml (scenarios that
@@ -64,7 +64,7 @@ started() {
 	exit 1
 }
 
-"$bin" fake-api --addr 127.0.0.1:0 --creating 2s >"$work/fake.log" 2>&1 &
+"$bin" fake-api --addr 127.0.0.1:0 --creating 5s >"$work/fake.log" 2>&1 &
 pids+=($!)
 fake_url=$(started "$work/fake.log" 'http://127\.0\.0\.1:[0-9]+')
 
@@ -79,11 +79,11 @@ http_addr=$(started "$work/http.log" '"addr":"[^"]+"' | cut -d'"' -f4)
 pids+=($!)
 sandbox_addr=$(started "$work/sandbox.log" '"addr":"[^"]+"' | cut -d'"' -f4)
 
-echo "== TypeScript client over HTTP, fake API (images creating for 2 s)"
+echo "== TypeScript client over HTTP, fake API (images creating for 5 s)"
 node "$cache/session.mjs" http "http://$http_addr/mcp" --progress | tee "$work/transcript.txt"
 if [[ -n "$transcript" ]]; then cp "$work/transcript.txt" "$transcript"; fi
 
-echo; echo "== TypeScript client over stdio, fake API (images creating for 2 s)"
+echo; echo "== TypeScript client over stdio, fake API (images creating for 5 s)"
 node "$cache/session.mjs" stdio "$bin" --log-level warn --progress
 
 echo; echo "== TypeScript client over HTTP, sandbox"
