@@ -145,7 +145,8 @@ images=http://127.0.0.1:8080/v1/instance/v1/zones/fr-par-1/images
 [[ $(status "$images") == 401 ]] || fail "a REST request without the token was not refused with 401"
 inside curl -fsS "$images" -H "Authorization: Bearer $rest_token" | jq -e '.images | length > 0' >/dev/null ||
 	fail "REST list of images"
-echo "image: uid 65532, read-only root; /healthz, MCP initialize and a REST list answered, 401 without the tokens"
+echo "image: uid 65532, read-only root; /healthz, MCP initialize and a REST list answered, 401 without the tokens;" \
+	"peak RSS $(awk '/^VmHWM:/ { print $2, $3 }' /proc/"$pid"/status)"
 
 # 4. SIGTERM ends it, with status 0.
 start=$(now_ms)
