@@ -10,6 +10,7 @@ import (
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -89,22 +90,26 @@ type manifest struct {
 }
 
 // imageConfig is the image's configuration, with the field names of the
-// OCI specification (which capitalizes those inside config).
+// OCI specification (which capitalizes those of the container's config).
 type imageConfig struct {
-	Created      time.Time `json:"created"`
-	Architecture string    `json:"architecture"`
-	OS           string    `json:"os"`
-	Config       struct {
-		User         string              `json:"User"`
-		Env          []string            `json:"Env"`
-		Entrypoint   []string            `json:"Entrypoint"`
-		ExposedPorts map[string]struct{} `json:"ExposedPorts"`
-		Labels       map[string]string   `json:"Labels"`
-	} `json:"config"`
-	RootFS struct {
-		Type    string   `json:"type"`
-		DiffIDs []string `json:"diff_ids"`
-	} `json:"rootfs"`
+	Created      time.Time       `json:"created"`
+	Architecture string          `json:"architecture"`
+	OS           string          `json:"os"`
+	Config       containerConfig `json:"config"`
+	RootFS       rootFS          `json:"rootfs"`
+}
+
+type containerConfig struct {
+	User         string              `json:"User"`
+	Env          []string            `json:"Env"`
+	Entrypoint   []string            `json:"Entrypoint"`
+	ExposedPorts map[string]struct{} `json:"ExposedPorts"`
+	Labels       map[string]string   `json:"Labels"`
+}
+
+type rootFS struct {
+	Type    string   `json:"type"`
+	DiffIDs []string `json:"diff_ids"`
 }
 
 // write writes s as an OCI image layout in a tar archive: index.json names
@@ -119,23 +124,11 @@ func write(w io.Writer, s spec) (descriptor, error) {
 	}
 	var manifests []descriptor
 	for _, b := range s.binaries {
-		layer, err := tarball(s.created, []file{{name: entrypoint[1:], mode: 0o555, content: b.content}})
+		m, err := platformImage(s, b, add)
 		if err != nil {
 			return descriptor{}, err
 		}
-		compressed, err := gzipped(layer)
-		if err != nil {
-			return descriptor{}, err
-		}
-		var cfg imageConfig
-		cfg.Created, cfg.Architecture, cfg.OS = s.created, b.platform.Architecture, b.platform.OS
-		cfg.Config.User, cfg.Config.Env, cfg.Config.Entrypoint = user, env, []string{entrypoint}
-		cfg.Config.ExposedPorts, cfg.Config.Labels = exposedPorts, s.labels
-		cfg.RootFS.Type, cfg.RootFS.DiffIDs = "layers", []string{digest(layer)}
-		m := manifest{SchemaVersion: 2, MediaType: manifestType, Config: add(configType, marshal(cfg)), Layers: []descriptor{add(layerType, compressed)}}
-		d := add(manifestType, marshal(m))
-		d.Platform = &b.platform
-		manifests = append(manifests, d)
+		manifests = append(manifests, m)
 	}
 	imageIndex := add(indexType, marshal(index{SchemaVersion: 2, MediaType: indexType, Manifests: manifests}))
 	named := imageIndex
@@ -148,7 +141,7 @@ func write(w io.Writer, s spec) (descriptor, error) {
 		{name: "blobs/sha256/", mode: 0o755},
 	}
 	for _, d := range slices.Sorted(maps.Keys(blobs)) {
-		files = append(files, file{name: "blobs/sha256/" + d[len("sha256:"):], mode: 0o644, content: blobs[d]})
+		files = append(files, file{name: "blobs/sha256/" + strings.TrimPrefix(d, "sha256:"), mode: 0o644, content: blobs[d]})
 	}
 	archive, err := tarball(s.created, files)
 	if err != nil {
@@ -156,6 +149,41 @@ func write(w io.Writer, s spec) (descriptor, error) {
 	}
 	_, err = w.Write(archive)
 	return imageIndex, err
+}
+
+// platformImage adds one platform's layer, config and manifest with add,
+// and returns the manifest's descriptor.
+func platformImage(s spec, b binary, add func(mediaType string, data []byte) descriptor) (descriptor, error) {
+	layer, err := tarball(s.created, []file{{name: strings.TrimPrefix(entrypoint, "/"), mode: 0o555, content: b.content}})
+	if err != nil {
+		return descriptor{}, err
+	}
+	compressed, err := gzipped(layer)
+	if err != nil {
+		return descriptor{}, err
+	}
+	cfg := imageConfig{
+		Created:      s.created,
+		Architecture: b.platform.Architecture,
+		OS:           b.platform.OS,
+		Config: containerConfig{
+			User:         user,
+			Env:          env,
+			Entrypoint:   []string{entrypoint},
+			ExposedPorts: exposedPorts,
+			Labels:       s.labels,
+		},
+		RootFS: rootFS{Type: "layers", DiffIDs: []string{digest(layer)}},
+	}
+	m := manifest{
+		SchemaVersion: 2,
+		MediaType:     manifestType,
+		Config:        add(configType, marshal(cfg)),
+		Layers:        []descriptor{add(layerType, compressed)},
+	}
+	d := add(manifestType, marshal(m))
+	d.Platform = &b.platform
+	return d, nil
 }
 
 // file is an entry of a tar archive; a name ending in / is a directory.
@@ -172,7 +200,7 @@ func tarball(modTime time.Time, files []file) ([]byte, error) {
 	tw := tar.NewWriter(&buf)
 	for _, f := range files {
 		h := &tar.Header{Name: f.name, Mode: f.mode, ModTime: modTime, Format: tar.FormatUSTAR, Typeflag: tar.TypeReg, Size: int64(len(f.content))}
-		if f.name[len(f.name)-1] == '/' {
+		if strings.HasSuffix(f.name, "/") {
 			h.Typeflag = tar.TypeDir
 		}
 		if err := tw.WriteHeader(h); err != nil {

@@ -175,7 +175,7 @@ func TestNewSpec(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, err := newSpec("1.2.3", "0123abc", "https://example.com/repo", time.Unix(0, 0), []string{tt.arg})
+			s, err := newSpec("1.2.3", "0123abc", time.Unix(0, 0), []string{tt.arg})
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Errorf("error %v; want one saying %q", err, tt.wantErr)
@@ -189,6 +189,20 @@ func TestNewSpec(t *testing.T) {
 				t.Errorf("spec %+v", s)
 			}
 		})
+	}
+}
+
+// TestSourceIsTheModule keeps the source label on the repository that
+// go.mod names.
+func TestSourceIsTheModule(t *testing.T) {
+	t.Parallel()
+	gomod, err := os.ReadFile("../../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	module, _, _ := strings.Cut(strings.TrimPrefix(string(gomod), "module "), "\n")
+	if source != "https://"+module {
+		t.Errorf("source label %s, module %s", source, module)
 	}
 }
 

@@ -25,7 +25,6 @@ func main() {
 	out := flag.String("o", "", "the archive to write")
 	version := flag.String("version", "", "the version, for the label and the tag in the layout")
 	revision := flag.String("revision", "", "the commit, for the label")
-	source := flag.String("source", "https://github.com/scaleway-images-mcp/scaleway-images-mcp", "the repository, for the label")
 	flag.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: ociimage -o FILE -version V -revision R OS/ARCH=BINARY...")
 		flag.PrintDefaults()
@@ -35,7 +34,7 @@ func main() {
 		flag.Usage()
 		os.Exit(2)
 	}
-	digest, err := run(*out, *version, *revision, *source, flag.Args())
+	digest, err := run(*out, *version, *revision, flag.Args())
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ociimage:", err)
 		os.Exit(1)
@@ -45,12 +44,12 @@ func main() {
 
 // run builds the image of the binaries named by args (OS/ARCH=PATH) and
 // writes it at out.
-func run(out, version, revision, source string, args []string) (string, error) {
+func run(out, version, revision string, args []string) (string, error) {
 	created, err := sourceDateEpoch(os.Getenv("SOURCE_DATE_EPOCH"))
 	if err != nil {
 		return "", err
 	}
-	s, err := newSpec(version, revision, source, created, args)
+	s, err := newSpec(version, revision, created, args)
 	if err != nil {
 		return "", err
 	}
@@ -66,8 +65,11 @@ func run(out, version, revision, source string, args []string) (string, error) {
 	return index.Digest, nil
 }
 
+// source is the repository, for the label that registries link to.
+const source = "https://github.com/scaleway-images-mcp/scaleway-images-mcp"
+
 // newSpec is the image of the binaries named by args, with its labels.
-func newSpec(version, revision, source string, created time.Time, args []string) (spec, error) {
+func newSpec(version, revision string, created time.Time, args []string) (spec, error) {
 	s := spec{
 		created: created,
 		version: version,
