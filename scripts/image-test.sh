@@ -7,13 +7,14 @@
 #    packages (installed here, with jq and curl, when missing), as a
 #    platform would: the layers unpacked into a read-only root, the
 #    config's entrypoint, env and user (65532), no capabilities, a network
-#    namespace of its own; the tokens and --sandbox (so no Scaleway key is
-#    needed) are given as environment variables at run time;
+#    namespace of its own. Without the tokens it must refuse to start;
+#    then the tokens and --sandbox (so no Scaleway key is needed) are given
+#    as environment variables, as a platform gives secrets;
 # 3. inside its network namespace: GET /healthz on both ports, an MCP
 #    initialize with the token (and 401 without), a REST list of images
 #    with its token (and 401 without);
-# 4. stops it with SIGTERM, as Kubernetes and Serverless Containers do,
-#    and fails unless it exits with status 0.
+# 4. stops it with SIGTERM, as Kubernetes does, and fails unless it exits
+#    with status 0.
 #
 # It runs as root (runc and nsenter need it). Podman from Debian was tried
 # first and fails on these machines: it raises the container's open-files
@@ -36,6 +37,7 @@ work=$(mktemp -d)
 id=scaleway-images-mcp-test-$$
 cleanup() {
 	runc delete --force "$id" >/dev/null 2>&1 || true
+	runc delete --force "$id-no-tokens" >/dev/null 2>&1 || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -84,26 +86,40 @@ go version -m "$bundle/rootfs/scaleway-images-mcp" | grep -q 'golang.org/x/crypt
 	echo "image-test: the image's binary lacks the fallback CA roots" >&2
 	exit 1
 }
-http_token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
-rest_token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 (cd "$bundle" && runc spec)
-jq --slurpfile image "$config" \
-	--arg env1 "SCALEWAY_IMAGES_MCP_HTTP_TOKEN=$http_token" \
-	--arg env2 "SCALEWAY_IMAGES_MCP_REST_TOKEN=$rest_token" \
-	--arg env3 "SCALEWAY_IMAGES_MCP_SANDBOX=true" '
+jq --slurpfile image "$config" '
 	$image[0].config as $c
 	| .process.terminal = false
 	| .process.args = $c.Entrypoint + ($c.Cmd // [])
-	| .process.env = $c.Env + [$env1, $env2, $env3]
+	| .process.env = $c.Env
 	| .process.user = ($c.User | split(":") | {uid: (.[0] | tonumber), gid: (.[1] | tonumber)})
 	| .process.capabilities = {bounding: [], effective: [], permitted: [], ambient: []}
 	| .root.readonly = true
 	| .hostname = "scaleway-images-mcp"
-	' "$bundle/config.json" >"$work/config.json"
-mv "$work/config.json" "$bundle/config.json"
+	' "$bundle/config.json" >"$work/image.json"
+
+# Without its tokens, the image must refuse to start.
+mkdir "$work/no-tokens"
+jq --arg root "$bundle/rootfs" '.root.path = $root' "$work/image.json" >"$work/no-tokens/config.json"
+code=0
+timeout 10 runc run --bundle "$work/no-tokens" "$id-no-tokens" </dev/null >"$work/no-tokens.log" 2>&1 || code=$?
+if [[ $code == 0 ]] || ! grep -q 'set a bearer token to listen beyond loopback' "$work/no-tokens.log"; then
+	echo "image-test: without its tokens the image did not refuse to start (status $code):" >&2
+	cat "$work/no-tokens.log" >&2
+	exit 1
+fi
+echo "image: without its tokens it refuses to start: $(paste -sd" " "$work/no-tokens.log")"
+
+# With them, as a platform gives secrets, and the sandbox: no Scaleway key.
+http_token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+rest_token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+jq --arg env1 "SCALEWAY_IMAGES_MCP_HTTP_TOKEN=$http_token" \
+	--arg env2 "SCALEWAY_IMAGES_MCP_REST_TOKEN=$rest_token" \
+	--arg env3 "SCALEWAY_IMAGES_MCP_SANDBOX=true" \
+	'.process.env += [$env1, $env2, $env3]' "$work/image.json" >"$bundle/config.json"
 
 start=$(now_ms)
-runc run --bundle "$bundle" "$id" >"$work/log" 2>&1 &
+runc run --bundle "$bundle" "$id" </dev/null >"$work/log" 2>&1 &
 runner=$!
 fail() {
 	echo "image-test: $*" >&2
