@@ -61,38 +61,23 @@ type Metrics struct {
 func New(opts Options) *Metrics {
 	m := &Metrics{
 		registry: prometheus.NewRegistry(),
-		toolCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "tool_calls_total",
-			Help: "MCP tool calls, by tool and outcome: ok, invalid_arguments, caller_limit, upstream_error, tool_error or panic.",
-		}, []string{"tool", "outcome"}),
-		toolDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Name: "tool_call_duration_seconds",
-			Help: "How long MCP tool calls took, by tool, whatever their outcome.", Buckets: durationBuckets,
-		}, []string{"tool"}),
+		toolCalls: counterVec("tool_calls_total",
+			"MCP tool calls, by tool and outcome: ok, invalid_arguments, caller_limit, upstream_error, tool_error or panic.", "tool", "outcome"),
+		toolDuration: histogramVec("tool_call_duration_seconds",
+			"How long MCP tool calls took, by tool, whatever their outcome.", "tool"),
 		toolsInFlight: prometheus.NewGauge(prometheus.GaugeOpts{
-			Namespace: namespace, Name: "tool_calls_in_flight",
-			Help: "MCP tool calls running now.",
+			Namespace: namespace, Name: "tool_calls_in_flight", Help: "MCP tool calls running now.",
 		}),
-		upstreamRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "upstream_requests_total",
-			Help: "Requests to the Scaleway API, every attempt counted, by route (the operation, such as get_image) and status code (error when no answer came).",
-		}, []string{"route", "code"}),
-		upstreamDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Name: "upstream_request_duration_seconds",
-			Help: "How long requests to the Scaleway API took, by route, from sending to the end of the answer.", Buckets: durationBuckets,
-		}, []string{"route"}),
-		upstreamRetries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "upstream_retries_total",
-			Help: "Requests to the Scaleway API that were retries of a failed attempt, by route.",
-		}, []string{"route"}),
-		restRequests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: namespace, Name: "rest_requests_total",
-			Help: "Requests to the REST adapter, by route (its pattern; unmatched when none) and status code.",
-		}, []string{"route", "code"}),
-		restDuration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: namespace, Name: "rest_request_duration_seconds",
-			Help: "How long the REST adapter took to answer, by route.", Buckets: durationBuckets,
-		}, []string{"route"}),
+		upstreamRequests: counterVec("upstream_requests_total",
+			"Requests to the Scaleway API, every attempt counted, by route (the operation, such as get_image) and status code (error when no answer came).", "route", "code"),
+		upstreamDuration: histogramVec("upstream_request_duration_seconds",
+			"How long requests to the Scaleway API took, by route, from sending to the end of the answer.", "route"),
+		upstreamRetries: counterVec("upstream_retries_total",
+			"Requests to the Scaleway API that were retries of a failed attempt, by route.", "route"),
+		restRequests: counterVec("rest_requests_total",
+			"Requests to the REST adapter, by route (its pattern; unmatched when none) and status code.", "route", "code"),
+		restDuration: histogramVec("rest_request_duration_seconds",
+			"How long the REST adapter took to answer, by route.", "route"),
 		callerRefusals: prometheus.NewCounter(prometheus.CounterOpts{
 			Namespace: namespace, Name: "caller_limit_refusals_total",
 			Help: "Calls refused because their caller already had its most calls in flight (--max-calls-per-caller), over MCP and REST.",
@@ -124,6 +109,14 @@ func New(opts Options) *Metrics {
 		m.toolDuration.WithLabelValues(tool)
 	}
 	return m
+}
+
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: namespace, Name: name, Help: help}, labels)
+}
+
+func histogramVec(name, help string, labels ...string) *prometheus.HistogramVec {
+	return prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: namespace, Name: name, Help: help, Buckets: durationBuckets}, labels)
 }
 
 // Handler serves the metrics in Prometheus' text format.
