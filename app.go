@@ -11,6 +11,8 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/callerlimit"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/metrics"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/scwconfig"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
@@ -33,6 +35,12 @@ type app struct {
 	deps    *tools.Deps
 	logger  zerolog.Logger
 	sandbox *scalewaytest.Fake // nil unless --sandbox
+	// metrics are fed by every transport, and served at /metrics by the
+	// MCP listener.
+	metrics *metrics.Metrics
+	// callers bounds each caller's calls in flight, over MCP and REST
+	// alike: one caller of both is one caller.
+	callers *callerlimit.Limiter
 
 	// stopping is closed when the process starts to shut down, so that
 	// long calls (a create that waits) answer at once.
@@ -62,13 +70,25 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		logger.Warn().Msg(warning)
 	}
 	a := &app{opts: opts, cfg: cfg, logger: logger, stopping: make(chan struct{})}
+	var served []string
+	for _, name := range tools.Names() {
+		if a.selection().Serves(name) {
+			served = append(served, name)
+		}
+	}
+	a.metrics = metrics.New(metrics.Options{
+		Version: opts.build.version, Commit: opts.build.commit, Tools: served,
+		// Read at a scrape, once the client below exists.
+		UpstreamInFlight: func() int { return a.client.RequestsInFlight() },
+	})
+	a.callers = callerlimit.New(opts.maxCallsPerCaller, a.metrics.CallerRefused)
 	// One client for every transport: its limit on requests in flight holds
 	// for the whole process, and it redacts the listeners' tokens too from
 	// anything an upstream echoes back.
 	clientOpts := []scaleway.Option{
 		scaleway.WithBaseURL(cfg.APIURL), scaleway.WithSecretKey(cfg.SecretKey),
 		scaleway.WithMaxInFlight(opts.maxUpstream), scaleway.WithRedactedSecrets(opts.httpToken, opts.restToken),
-		scaleway.WithVersion(opts.build.version),
+		scaleway.WithVersion(opts.build.version), scaleway.WithObserver(a.metrics.ObserveAttempt),
 	}
 	project, org := cfg.ProjectID, cfg.OrganizationID
 	if opts.sandbox {
@@ -89,6 +109,8 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		Client:      a.client,
 		DefaultZone: cfg.Zone,
 		Logger:      logger,
+		Callers:     a.callers,
+		Observer:    a.metrics,
 	}
 	return a, nil
 }

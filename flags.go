@@ -30,7 +30,9 @@ type options struct {
 	origins     string
 	grace       time.Duration
 	maxUpstream int
-	showVersion bool
+	// maxCallsPerCaller bounds each caller's calls in flight over HTTP.
+	maxCallsPerCaller int
+	showVersion       bool
 	// tokenFlags are the token flags given on the command line, where any
 	// user of the machine can read them (ps): the app warns about them.
 	tokenFlags []string
@@ -60,7 +62,15 @@ var (
 	originsFlag   = flagSpec{"allow-origin", "SCALEWAY_IMAGES_MCP_ALLOW_ORIGIN", "comma-separated browser origins allowed by the HTTP listeners besides their own, e.g. http://localhost:6274 for the MCP Inspector"}
 	graceFlag     = flagSpec{"shutdown-grace", "SCALEWAY_IMAGES_MCP_SHUTDOWN_GRACE", "on SIGTERM, SIGINT or the end of stdin: how long calls in flight may finish, answers delivered, before the process exits"}
 	upstreamFlag  = flagSpec{"max-upstream", "SCALEWAY_IMAGES_MCP_MAX_UPSTREAM", "most requests to the Scaleway API in flight at once, over every call and listener of the process"}
+	callersFlag   = flagSpec{"max-calls-per-caller", "SCALEWAY_IMAGES_MCP_MAX_CALLS_PER_CALLER", "most calls in flight at once from one caller of the HTTP listeners (one X-Auth-Token; callers that send none share one bound), so that no caller takes the whole --max-upstream; over it a call is refused, to retry"}
 )
+
+// defaultMaxCallsPerCaller is a quarter of the default upstream budget
+// (scaleway.DefaultMaxInFlight, 32): a call makes one request at a time
+// unless it lists every page or zone, so one caller's calls leave three
+// quarters of the budget to the others, and an assistant seldom has more
+// than a few calls running at once.
+const defaultMaxCallsPerCaller = scaleway.DefaultMaxInFlight / 4
 
 // parseFlags parses the program's flags; the help asked for with -h or
 // --help goes to stdout, and ends the program with status 0.
@@ -73,8 +83,8 @@ func parseFlags(args []string, lookupEnv func(string) (string, bool), stdout, st
 	if err := parseArgs(fs, args, func(w io.Writer) { printUsage(w, fs, programUsage) }, stdout, stderr); err != nil {
 		return nil, nil, err
 	}
-	if o.grace <= 0 || o.maxUpstream < 1 {
-		fmt.Fprintf(stderr, "--%s %s and --%s %d: use a positive duration and a positive whole number\n", graceFlag.name, o.grace, upstreamFlag.name, o.maxUpstream)
+	if o.grace <= 0 || o.maxUpstream < 1 || o.maxCallsPerCaller < 1 {
+		fmt.Fprintf(stderr, "--%s %s, --%s %d and --%s %d: use a positive duration and positive whole numbers\n", graceFlag.name, o.grace, upstreamFlag.name, o.maxUpstream, callersFlag.name, o.maxCallsPerCaller)
 		return nil, nil, errUsage
 	}
 	fs.Visit(func(f *flag.Flag) {
@@ -124,6 +134,7 @@ func newFlagSet(o *options, lookupEnv func(string) (string, bool)) (*flag.FlagSe
 	stringVar(&o.origins, originsFlag, "")
 	fs.DurationVar(&o.grace, graceFlag.name, envDefault(lookupEnv, graceFlag, defaultShutdownGrace, time.ParseDuration, "a positive duration, such as 10s", &envErrs), graceFlag.usage+" ($"+graceFlag.env+")")
 	fs.IntVar(&o.maxUpstream, upstreamFlag.name, envDefault(lookupEnv, upstreamFlag, scaleway.DefaultMaxInFlight, strconv.Atoi, "a positive whole number", &envErrs), upstreamFlag.usage+" ($"+upstreamFlag.env+")")
+	fs.IntVar(&o.maxCallsPerCaller, callersFlag.name, envDefault(lookupEnv, callersFlag, defaultMaxCallsPerCaller, strconv.Atoi, "a positive whole number", &envErrs), callersFlag.usage+" ($"+callersFlag.env+")")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	return fs, errors.Join(envErrs...)
 }

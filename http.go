@@ -15,6 +15,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/callerlimit"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/listener"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/rest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
@@ -88,19 +89,25 @@ func (a *app) mcpHTTPHandler() (http.Handler, error) {
 		})
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/mcp", withCallerKey(routeMessages(streamable(true), streamable(false))))
+	mux.Handle("/mcp", withCaller(routeMessages(streamable(true), streamable(false))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"status":"ok"}`))
 	})
+	// Unlike /healthz, /metrics is behind the listener's token: it shows
+	// which tools are called and how often.
+	mux.Handle("GET /metrics", a.metrics.Handler())
 	return mux, nil
 }
 
-// withCallerKey passes a caller's X-Auth-Token to the Scaleway client for
-// the calls made while serving that request.
-func withCallerKey(next http.Handler) http.Handler {
+// withCaller passes a caller's X-Auth-Token to the Scaleway client for
+// the calls made while serving that request, and names the caller, by
+// that key (or by none: the callers that send none share the server's),
+// to the bound on each caller's calls in flight.
+func withCaller(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(scaleway.CallerContext(r)))
+		ctx := callerlimit.WithCaller(scaleway.CallerContext(r), callerlimit.CallerOf(r.Header.Get("X-Auth-Token")))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -174,5 +181,7 @@ func (a *app) restHandler() http.Handler {
 		ReadOnly: a.opts.readOnly,
 		Logger:   a.logger.With().Str("listener", "rest").Logger(),
 		Version:  a.opts.build.version,
+		Callers:  a.callers,
+		Observe:  a.metrics.ObserveREST,
 	})
 }

@@ -29,7 +29,10 @@ type loadServer struct {
 
 func newLoadServer(tb testing.TB) *loadServer {
 	tb.Helper()
-	a := newTestApp(tb, nil, "--sandbox")
+	// The 100 clients send no key of their own, so they are one caller to
+	// the bound on each caller's calls in flight: it must let them all
+	// run at once.
+	a := newTestApp(tb, nil, "--sandbox", "--max-calls-per-caller", "100")
 	handler, err := a.mcpHTTPHandler()
 	if err != nil {
 		tb.Fatal(err)

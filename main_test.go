@@ -88,6 +88,40 @@ func TestVersionAndBadFlags(t *testing.T) {
 	}
 }
 
+// TestMaxCallsPerCaller: the bound on each caller's calls in flight is
+// 8 unless the flag or its variable says otherwise, and is at least 1: 0
+// and negative values are refused, by the flag as by the variable.
+func TestMaxCallsPerCaller(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args    []string
+		env     string
+		want    int
+		wantErr bool
+	}{
+		{nil, "", 8, false},
+		{[]string{"--max-calls-per-caller", "3"}, "", 3, false},
+		{nil, "5", 5, false},
+		{[]string{"--max-calls-per-caller", "3"}, "5", 3, false},
+		{[]string{"--max-calls-per-caller", "0"}, "", 0, true},
+		{[]string{"--max-calls-per-caller", "-1"}, "", 0, true},
+		{nil, "0", 0, true},
+		{nil, "many", 0, true},
+	}
+	for _, tt := range tests {
+		env := func(name string) (string, bool) {
+			return tt.env, name == "SCALEWAY_IMAGES_MCP_MAX_CALLS_PER_CALLER" && tt.env != ""
+		}
+		opts, _, err := parseFlags(tt.args, env, io.Discard, io.Discard)
+		switch {
+		case tt.wantErr && err == nil:
+			t.Errorf("%v with %q: accepted %d", tt.args, tt.env, opts.maxCallsPerCaller)
+		case !tt.wantErr && (err != nil || opts.maxCallsPerCaller != tt.want):
+			t.Errorf("%v with %q: %v, want %d", tt.args, tt.env, err, tt.want)
+		}
+	}
+}
+
 // TestHelp: every way of asking for help prints usage on stdout and exits
 // 0 (e2e's TestHelpFromTheBinary asks the built binary too); asking about
 // what does not exist says what does, and exits 2.

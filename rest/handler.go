@@ -14,9 +14,11 @@ import (
 	"cmp"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/rs/zerolog"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/callerlimit"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
@@ -33,6 +35,15 @@ type Options struct {
 	// Version is the program's, which the OpenAPI document states; "dev"
 	// when empty.
 	Version string
+	// Callers bounds the requests in flight of each caller (its
+	// X-Auth-Token, or none) on the routes that call Scaleway; over it a
+	// request is answered 429. nil bounds none.
+	Callers *callerlimit.Limiter
+	// Observe, when set, is told of every request once answered: its
+	// route (the mux's pattern, such as
+	// "GET /v1/instance/v1/zones/{zone}/images"; "" when none matched), its
+	// status and how long it took. For metrics.
+	Observe func(route string, status int, elapsed time.Duration)
 }
 
 // The adapter's paths: Scaleway's, below /v1.
@@ -45,10 +56,11 @@ const (
 
 // route is one operation of the adapter.
 type route struct {
-	method  string
-	pattern string
-	writes  bool // refused in read-only mode
-	handle  http.HandlerFunc
+	method   string
+	pattern  string
+	writes   bool // refused in read-only mode
+	upstream bool // calls Scaleway: bounded per caller
+	handle   http.HandlerFunc
 }
 
 type server struct {
@@ -62,22 +74,25 @@ func NewHandler(opts Options) http.Handler {
 	}
 	s := &server{opts: opts}
 	routes := []route{
-		{http.MethodGet, imagesPattern, false, s.listImages},
-		{http.MethodPost, imagesPattern, true, s.createImage},
-		{http.MethodPut, imagePattern, true, s.setImage},
-		{http.MethodGet, imagePattern, false, s.getImage},
-		{http.MethodPatch, imagePattern, true, s.updateImage},
-		{http.MethodDelete, imagePattern, true, s.deleteImage},
-		{http.MethodGet, openAPIPath, false, serveOpenAPI(encodeOpenAPI(cmp.Or(opts.Version, devVersion)))},
-		{http.MethodGet, healthPath, false, serveHealth},
+		{http.MethodGet, imagesPattern, false, true, s.listImages},
+		{http.MethodPost, imagesPattern, true, true, s.createImage},
+		{http.MethodPut, imagePattern, true, true, s.setImage},
+		{http.MethodGet, imagePattern, false, true, s.getImage},
+		{http.MethodPatch, imagePattern, true, true, s.updateImage},
+		{http.MethodDelete, imagePattern, true, true, s.deleteImage},
+		{http.MethodGet, openAPIPath, false, false, serveOpenAPI(encodeOpenAPI(cmp.Or(opts.Version, devVersion)))},
+		{http.MethodGet, healthPath, false, false, serveHealth},
 	}
 	mux := http.NewServeMux()
 	var patterns []string
 	allowed := map[string][]string{}
 	for _, rt := range routes {
 		h := rt.handle
-		if rt.writes && opts.ReadOnly {
+		switch {
+		case rt.writes && opts.ReadOnly:
 			h = refuseWrite
+		case rt.upstream:
+			h = s.limitCaller(h)
 		}
 		mux.Handle(rt.method+" "+rt.pattern, h)
 		if _, seen := allowed[rt.pattern]; !seen {
@@ -93,6 +108,21 @@ func NewHandler(opts Options) http.Handler {
 	}
 	mux.HandleFunc("/", notFound)
 	return s.logRequests(rejectUncleanPaths(mux))
+}
+
+// limitCaller answers Scaleway's 429, with Retry-After: 1, to a request
+// whose caller already has its most requests in flight: it is sent by
+// the same key as theirs (X-Auth-Token), or by none, as theirs.
+func (s *server) limitCaller(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		release, err := s.opts.Callers.Acquire(callerlimit.CallerOf(r.Header.Get("X-Auth-Token")))
+		if err != nil {
+			writeAPIError(w, &scaleway.Error{StatusCode: http.StatusTooManyRequests, Type: scaleway.TypeTooManyRequests, Message: err.Error(), RetryAfter: time.Second})
+			return
+		}
+		defer release()
+		next(w, r)
+	}
 }
 
 func serveHealth(w http.ResponseWriter, _ *http.Request) {

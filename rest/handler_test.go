@@ -228,7 +228,7 @@ func TestLogsOneLinePerRequestWithoutSecrets(t *testing.T) {
 		t.Fatal(err)
 	}
 	if first["method"] != "GET" || first["route"] != "GET /v1/instance/v1/zones/{zone}/images/{image_id}" || first["zone"] != "fr-par-1" ||
-		first["status"] != float64(200) || first["upstream_request_id"] != f.lastUpstreamID() || first["duration"] == nil {
+		first["status"] != float64(200) || first["upstream_request_id"] != f.lastUpstreamID() || first["duration_ms"] == nil {
 		t.Errorf("first line = %v", first)
 	}
 	if second["status"] != float64(400) || second["zone"] != "nowhere" || second["upstream_request_id"] != "" {

@@ -28,29 +28,36 @@ func (rec *statusRecorder) Write(b []byte) (int, error) {
 }
 
 // logRequests writes one line per request: method, route, zone, status,
-// duration and upstream's request id. Headers are never logged, so
-// X-Auth-Token cannot leak.
+// duration and upstream's request id; and tells the observer. Headers are
+// never logged, so X-Auth-Token cannot leak.
 func (s *server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
+		elapsed := time.Since(start)
 		status := rec.status
 		if status == 0 {
 			status = http.StatusOK
+		}
+		// r.Pattern and the path values are filled in by the mux on
+		// this same request.
+		if s.opts.Observe != nil {
+			s.opts.Observe(r.Pattern, status, elapsed)
 		}
 		level := zerolog.InfoLevel
 		if status >= http.StatusInternalServerError {
 			level = zerolog.WarnLevel
 		}
-		// r.Pattern and the path values are filled in by the mux on
-		// this same request.
+		// zerolog writes a duration in milliseconds (its
+		// DurationFieldUnit, left at its default): the field's name says
+		// so.
 		s.opts.Logger.WithLevel(level).
 			Str("method", r.Method).
 			Str("route", r.Pattern).
 			Str("zone", r.PathValue("zone")).
 			Int("status", status).
-			Dur("duration", time.Since(start)).
+			Dur("duration_ms", elapsed).
 			Str("upstream_request_id", rec.Header().Get("X-Request-Id")).
 			Msg("rest request")
 	})

@@ -197,7 +197,7 @@ func componentResponses() object {
 		"NotFound":             errorResponse("not_found: no such image (or snapshot) in this zone.", nil),
 		"Conflict":             errorResponse("transient_state: the image is busy; try again when it settles.", nil),
 		"PayloadTooLarge":      errorResponse("The request body is larger than the server accepts.", nil),
-		"TooManyRequests":      errorResponse("Scaleway is rate limiting; wait for Retry-After.", object{"Retry-After": ref("headers", "Retry-After")}),
+		"TooManyRequests":      errorResponse("too_many_requests: Scaleway is rate limiting, or this caller (its X-Auth-Token, or none) has its most requests in flight on this server (--max-calls-per-caller); wait for Retry-After.", object{"Retry-After": ref("headers", "Retry-After")}),
 		"ServerError":          errorResponse("Scaleway or the way to it failed (502 and 504 when the adapter got no usable answer).", nil),
 	}
 }

@@ -47,6 +47,7 @@ type Client struct {
 	inFlight            chan struct{} // one token per request in flight
 	maxPages            int
 	maxListBytes        int
+	observe             func(Attempt) // nil: no observer
 }
 
 // Option configures a Client.
@@ -239,6 +240,34 @@ func WithUserAgentSuffix(token string) Option {
 	}
 }
 
+// Attempt is one HTTP attempt of a call, as an observer (WithObserver)
+// sees it once the attempt ends.
+type Attempt struct {
+	// Route names the API operation, such as "get_image" or
+	// "list_block_snapshots": one of a small fixed set, never a path, so
+	// that it can label a metric.
+	Route string
+	// StatusCode is the answer's status; 0 when no complete answer came
+	// (a transport failure: refused, dropped, cut short or timed out).
+	StatusCode int
+	// Number is 1 for a call's first attempt, 2 for its first retry, and
+	// so on.
+	Number int
+	// Duration runs from the request leaving, after any wait for a slot
+	// among the requests in flight, to the end of the answer's body.
+	Duration time.Duration
+}
+
+// WithObserver makes the client call observe after every attempt, from
+// the goroutine that made it: for metrics, which this package leaves to
+// its user. observe must be quick and safe for concurrent use.
+func WithObserver(observe func(Attempt)) Option {
+	return func(c *Client) error {
+		c.observe = observe
+		return nil
+	}
+}
+
 // NewClient returns a client for the production API with the default
 // retry policy, unless options say otherwise. A missing secret key is not
 // an error here: each call then fails with a message naming the variables
@@ -297,6 +326,10 @@ func (c *Client) DefaultProject() string { return c.defaultProject }
 // WithDefaultOrganization, "" if none.
 func (c *Client) DefaultOrganization() string { return c.defaultOrganization }
 
+// RequestsInFlight is how many requests the client has in flight now,
+// over all its calls (at most the WithMaxInFlight bound).
+func (c *Client) RequestsInFlight() int { return len(c.inFlight) }
+
 type secretKeyContextKey struct{}
 
 // ContextWithSecretKey makes the client send key instead of its configured
@@ -345,14 +378,15 @@ func (c *Client) redactorFor(key string) redactor {
 
 // request is one call to make: everything needed to send it again on retry.
 type request struct {
+	route  string // the operation's name, for the observer (Attempt.Route)
 	method string
 	path   string // below the base URL, already escaped
 	query  url.Values
 	body   []byte // nil for no body
 }
 
-func (c *Client) newRequest(method, path string, query url.Values, body any) (*request, error) {
-	req := &request{method: method, path: path, query: query}
+func (c *Client) newRequest(route, method, path string, query url.Values, body any) (*request, error) {
+	req := &request{route: route, method: method, path: path, query: query}
 	if body != nil {
 		encoded, err := json.Marshal(body)
 		if err != nil {
@@ -397,7 +431,7 @@ func (c *Client) do(ctx context.Context, req *request, out any) (*Response, erro
 	}
 	red := c.redactorFor(key)
 	for attempt := 1; ; attempt++ {
-		resp, body, err := c.send(ctx, req, key, red)
+		resp, body, err := c.send(ctx, req, attempt, key, red)
 		if err == nil && resp.StatusCode >= 200 && resp.StatusCode < 300 {
 			return decodeSuccess(resp, body, attempt, red, out)
 		}
@@ -460,19 +494,35 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// send makes one attempt and reads the whole body. A body that cannot be
-// read in full (a dropped or truncated answer) is a transport error.
+// send makes attempt number attempt of req and tells the observer how it
+// went.
 //
 // The attempt waits for a slot among the client's requests in flight; the
 // caller may cancel the call until then. From then on a write (anything
 // but GET) no longer listens to ctx's cancellation, only to its deadline and
 // the per-attempt timeout: a write handed to the transport may be carried
 // out whatever the caller does, and the caller must learn its outcome.
-func (c *Client) send(ctx context.Context, req *request, key string, red redactor) (*http.Response, []byte, error) {
+func (c *Client) send(ctx context.Context, req *request, attempt int, key string, red redactor) (*http.Response, []byte, error) {
 	if err := c.acquire(ctx); err != nil {
+		// Not an attempt, for the observer: nothing was sent.
 		return nil, nil, &TransportError{Method: req.method, Path: req.path, Err: err}
 	}
 	defer c.release()
+	start := time.Now()
+	resp, body, err := c.exchange(ctx, req, key, red)
+	if c.observe != nil {
+		status := 0
+		if resp != nil {
+			status = resp.StatusCode
+		}
+		c.observe(Attempt{Route: req.route, StatusCode: status, Number: attempt, Duration: time.Since(start)})
+	}
+	return resp, body, err
+}
+
+// exchange sends req once and reads the whole body. A body that cannot be
+// read in full (a dropped or truncated answer) is a transport error.
+func (c *Client) exchange(ctx context.Context, req *request, key string, red redactor) (*http.Response, []byte, error) {
 	attemptCtx, cancel := c.attemptContext(ctx, req.method)
 	defer cancel()
 	hr, err := c.httpRequest(attemptCtx, req, key)

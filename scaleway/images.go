@@ -51,7 +51,7 @@ func (c *Client) ListImages(ctx context.Context, zone Zone, r *ListImagesRequest
 
 // listImages is ListImages once its arguments are checked.
 func (c *Client) listImages(ctx context.Context, zone Zone, r *ListImagesRequest) (*ListImagesResponse, *Response, error) {
-	return listCounted[ListImagesResponse](ctx, c, "images", zone, imagesPath(zone), r)
+	return listCounted[ListImagesResponse](ctx, c, "list_images", "images", zone, imagesPath(zone), r)
 }
 
 // listRequest is the filters and page of a list call.
@@ -79,9 +79,9 @@ func (p *ListSnapshotsResponse) setTotalCount(n uint32) { p.TotalCount = n }
 func listCounted[P any, PP interface {
 	*P
 	countedPage
-}](ctx context.Context, c *Client, what string, zone Zone, path string, r listRequest) (*P, *Response, error) {
+}](ctx context.Context, c *Client, route, what string, zone Zone, path string, r listRequest) (*P, *Response, error) {
 	var page P
-	total, resp, err := c.list(ctx, what, zone, path, r, PP(&page))
+	total, resp, err := c.list(ctx, route, what, zone, path, r, PP(&page))
 	if err != nil {
 		return nil, resp, err
 	}
@@ -130,8 +130,8 @@ func pageSize(asked *uint32) int {
 // A page holding more items than it was asked for is an upstream error:
 // the API never does it, and a hostile upstream would use it to make one
 // call hold as much as the answer cap allows.
-func (c *Client) list(ctx context.Context, what string, zone Zone, path string, r listRequest, page listPage) (uint32, *Response, error) {
-	req, err := c.newRequest(http.MethodGet, path, r.query(), nil)
+func (c *Client) list(ctx context.Context, route, what string, zone Zone, path string, r listRequest, page listPage) (uint32, *Response, error) {
+	req, err := c.newRequest(route, http.MethodGet, path, r.query(), nil)
 	if err != nil {
 		return 0, nil, fmt.Errorf("listing %s: %w", what, err)
 	}
@@ -189,7 +189,7 @@ func (c *Client) GetImage(ctx context.Context, zone Zone, imageID string) (*Imag
 
 // getImage is GetImage once its arguments are checked.
 func (c *Client) getImage(ctx context.Context, zone Zone, imageID string) (*Image, *Response, error) {
-	req, err := c.newRequest(http.MethodGet, imagePath(zone, imageID), nil, nil)
+	req, err := c.newRequest("get_image", http.MethodGet, imagePath(zone, imageID), nil, nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("getting image: %w", err)
 	}
@@ -210,7 +210,7 @@ func (c *Client) CreateImage(ctx context.Context, zone Zone, r *CreateImageReque
 	if err := errors.Join(CheckZone(zone), body.Validate()); err != nil {
 		return nil, nil, fmt.Errorf("creating image: %w", err)
 	}
-	req, err := c.newRequest(http.MethodPost, imagesPath(zone), nil, &body)
+	req, err := c.newRequest("create_image", http.MethodPost, imagesPath(zone), nil, &body)
 	if err != nil {
 		return nil, nil, fmt.Errorf("creating image: %w", err)
 	}
@@ -250,7 +250,7 @@ func (c *Client) SetImage(ctx context.Context, zone Zone, id string, r *SetImage
 
 // setImage is SetImage once its arguments are checked.
 func (c *Client) setImage(ctx context.Context, zone Zone, id string, r *SetImageRequest) (*Image, *Response, error) {
-	req, err := c.newRequest(http.MethodPut, imagePath(zone, id), nil, r)
+	req, err := c.newRequest("set_image", http.MethodPut, imagePath(zone, id), nil, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("replacing image: %w", err)
 	}
@@ -264,7 +264,7 @@ func (c *Client) UpdateImage(ctx context.Context, zone Zone, imageID string, r *
 	if err := errors.Join(CheckPath(zone, "image_id", imageID), r.Validate()); err != nil {
 		return nil, nil, fmt.Errorf("updating image: %w", err)
 	}
-	req, err := c.newRequest(http.MethodPatch, imagePath(zone, imageID), nil, r)
+	req, err := c.newRequest("update_image", http.MethodPatch, imagePath(zone, imageID), nil, r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("updating image: %w", err)
 	}
@@ -278,7 +278,7 @@ func (c *Client) DeleteImage(ctx context.Context, zone Zone, imageID string) (*R
 	if err := CheckPath(zone, "image_id", imageID); err != nil {
 		return nil, fmt.Errorf("deleting image: %w", err)
 	}
-	req, err := c.newRequest(http.MethodDelete, imagePath(zone, imageID), nil, nil)
+	req, err := c.newRequest("delete_image", http.MethodDelete, imagePath(zone, imageID), nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("deleting image: %w", err)
 	}

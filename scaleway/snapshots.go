@@ -26,7 +26,7 @@ func (c *Client) GetSnapshot(ctx context.Context, zone Zone, snapshotID string) 
 	var body struct {
 		Snapshot *Snapshot `json:"snapshot"`
 	}
-	resp, err := c.get(ctx, "snapshot", zone, snapshotID, snapshotsPath(zone), &body)
+	resp, err := c.get(ctx, "get_snapshot", "snapshot", zone, snapshotID, snapshotsPath(zone), &body)
 	if err == nil && body.Snapshot == nil {
 		err = fmt.Errorf("getting snapshot %s: %w", snapshotID, missing(resp, "a snapshot"))
 	}
@@ -47,14 +47,14 @@ func (c *Client) ListSnapshots(ctx context.Context, zone Zone, r *ListSnapshotsR
 
 // listSnapshots is ListSnapshots once its arguments are checked.
 func (c *Client) listSnapshots(ctx context.Context, zone Zone, r *ListSnapshotsRequest) (*ListSnapshotsResponse, *Response, error) {
-	return listCounted[ListSnapshotsResponse](ctx, c, "snapshots", zone, snapshotsPath(zone), r)
+	return listCounted[ListSnapshotsResponse](ctx, c, "list_snapshots", "snapshots", zone, snapshotsPath(zone), r)
 }
 
 // GetBlockSnapshot returns one Block Storage snapshot, as the Block API
 // writes it (not wrapped in an envelope).
 func (c *Client) GetBlockSnapshot(ctx context.Context, zone Zone, snapshotID string) (*BlockSnapshot, *Response, error) {
 	var snap BlockSnapshot
-	resp, err := c.get(ctx, "block snapshot", zone, snapshotID, blockSnapshotsPath(zone), &snap)
+	resp, err := c.get(ctx, "get_block_snapshot", "block snapshot", zone, snapshotID, blockSnapshotsPath(zone), &snap)
 	if err == nil && snap.ID == "" {
 		err = fmt.Errorf("getting block snapshot %s: %w", snapshotID, missing(resp, "a snapshot"))
 	}
@@ -65,11 +65,11 @@ func (c *Client) GetBlockSnapshot(ctx context.Context, zone Zone, snapshotID str
 }
 
 // get reads snapshot id of zone from the collection path into out.
-func (c *Client) get(ctx context.Context, what string, zone Zone, id, collection string, out any) (*Response, error) {
+func (c *Client) get(ctx context.Context, route, what string, zone Zone, id, collection string, out any) (*Response, error) {
 	if err := CheckPath(zone, "snapshot_id", id); err != nil {
 		return nil, fmt.Errorf("getting %s: %w", what, err)
 	}
-	req, err := c.newRequest(http.MethodGet, collection+"/"+url.PathEscape(id), nil, nil)
+	req, err := c.newRequest(route, http.MethodGet, collection+"/"+url.PathEscape(id), nil, nil)
 	if err != nil {
 		return nil, fmt.Errorf("getting %s: %w", what, err)
 	}
@@ -92,7 +92,7 @@ func (c *Client) ListBlockSnapshots(ctx context.Context, zone Zone, r *ListBlock
 // listBlockSnapshots is ListBlockSnapshots once its arguments are checked.
 func (c *Client) listBlockSnapshots(ctx context.Context, zone Zone, r *ListBlockSnapshotsRequest) (*ListBlockSnapshotsResponse, *Response, error) {
 	var page ListBlockSnapshotsResponse
-	_, resp, err := c.list(ctx, "block snapshots", zone, blockSnapshotsPath(zone), r, &page)
+	_, resp, err := c.list(ctx, "list_block_snapshots", "block snapshots", zone, blockSnapshotsPath(zone), r, &page)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -310,7 +310,7 @@ func (g *gate) drain(cause string) []string {
 	g.draining = true
 	running := len(g.inFlight)
 	g.mu.Unlock()
-	g.opts.Logger.Info().Str("cause", cause).Int("calls_in_flight", running).Dur("grace", g.opts.Grace).Msg("draining")
+	g.opts.Logger.Info().Str("cause", cause).Int("calls_in_flight", running).Dur("grace_ms", g.opts.Grace).Msg("draining")
 	if g.opts.OnDrain != nil {
 		g.opts.OnDrain()
 	}

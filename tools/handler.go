@@ -14,16 +14,19 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/callerlimit"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/jsonkeys"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 )
 
-// call carries what a handler learns while it runs, for the log line.
+// call carries what a handler learns while it runs, for the log line and
+// the observer.
 type call struct {
 	req       *mcp.CallToolRequest
 	zone      string
 	requestID string
-	imageID   string // the image a write created, changed or deleted
+	imageID   string  // the image a write created, changed or deleted
+	outcome   Outcome // set by fail; else read from the result
 }
 
 // observe keeps the request id of the last answer from Scaleway.
@@ -41,40 +44,75 @@ func (c *call) wrote(id string, err error) {
 	}
 }
 
+// fail is the call's error result, err, with its outcome. A failing
+// answer from Scaleway is the one the log line names: the call's client
+// methods return no *scaleway.Response for it, only the error.
+func (c *call) fail(outcome Outcome, err error) *mcp.CallToolResult {
+	c.outcome = outcome
+	var apiErr *scaleway.Error
+	if errors.As(err, &apiErr) && apiErr.RequestID != "" {
+		c.requestID = apiErr.RequestID
+	}
+	return errorResult(err)
+}
+
 // handlerFunc is a tool's logic on decoded input.
 type handlerFunc[In, Out any] func(ctx context.Context, c *call, in In) (Out, error)
 
-// newHandler adapts a typed handler to the SDK: it decodes the arguments
-// strictly, turns every failure (including a panic) into an isError result
-// the model can act on, and writes one log line per call.
+// newHandler adapts a typed handler to the SDK: it refuses a caller over
+// its bound of calls in flight, decodes the arguments strictly, turns
+// every failure (including a panic) into an isError result the model can
+// act on, and writes one log line per call.
 func newHandler[In, Out any](d *Deps, tool string, h handlerFunc[In, Out]) mcp.ToolHandler {
 	return func(ctx context.Context, req *mcp.CallToolRequest) (result *mcp.CallToolResult, err error) {
 		start := time.Now()
 		c := &call{req: req}
+		if d.Observer != nil {
+			d.Observer.CallStarted(tool)
+		}
 		defer func() {
 			if p := recover(); p != nil {
 				d.Logger.Error().Str("tool", tool).Interface("panic", p).Bytes("stack", debug.Stack()).Msg("tool handler panicked")
-				result, err = errorResult(fmt.Errorf("internal error in %s; the server is still running, and the failure was logged", tool)), nil
+				result, err = c.fail(OutcomePanic, fmt.Errorf("internal error in %s; the server is still running, and the failure was logged", tool)), nil
 			}
-			d.logCall(ctx, tool, c, start, result)
+			d.finishCall(ctx, tool, c, start, result)
 		}()
+		release, err := d.admit(ctx)
+		if err != nil {
+			return c.fail(OutcomeCallerLimit, err), nil
+		}
+		defer release()
 		var in In
 		if err := decodeArguments(req.Params.Arguments, &in); err != nil {
-			return errorResult(err), nil
+			return c.fail(OutcomeInvalidArguments, err), nil
 		}
 		out, err := h(ctx, c, in)
 		if err != nil {
-			return errorResult(err), nil
+			return c.fail(failureOutcome(err), err), nil
 		}
 		return structuredResult(out)
 	}
 }
 
-// logCall writes the one line of a call. When the caller went away
-// (its context ended) after Scaleway did a write, the line is a warning:
-// the image changed, but the answer may never reach the caller, who may
-// then not know it, or do it again.
-func (d *Deps) logCall(ctx context.Context, tool string, c *call, start time.Time, result *mcp.CallToolResult) {
+// admit takes a slot among the calls in flight of the caller that ctx
+// names, if it names one.
+func (d *Deps) admit(ctx context.Context) (release func(), err error) {
+	caller, ok := callerlimit.CallerFrom(ctx)
+	if !ok {
+		return func() {}, nil
+	}
+	return d.Callers.Acquire(caller)
+}
+
+// finishCall writes the one line of a call and tells the observer. When
+// the caller went away (its context ended) after Scaleway did a write,
+// the line is a warning: the image changed, but the answer may never
+// reach the caller, who may then not know it, or do it again.
+func (d *Deps) finishCall(ctx context.Context, tool string, c *call, start time.Time, result *mcp.CallToolResult) {
+	elapsed := time.Since(start)
+	if d.Observer != nil {
+		d.Observer.CallFinished(tool, c.finalOutcome(result), elapsed)
+	}
 	outcome := "ok"
 	if result != nil && result.IsError {
 		outcome = "error"
@@ -86,8 +124,21 @@ func (d *Deps) logCall(ctx context.Context, tool string, c *call, start time.Tim
 		}
 		event = event.Str("image_id", c.imageID)
 	}
-	event.Str("tool", tool).Str("zone", c.zone).Dur("duration", time.Since(start)).
+	// zerolog writes a duration in milliseconds (its DurationFieldUnit,
+	// left at its default): the field's name says so.
+	event.Str("tool", tool).Str("zone", c.zone).Dur("duration_ms", elapsed).
 		Str("outcome", outcome).Str("request_id", c.requestID).Msg(message)
+}
+
+// finalOutcome is the outcome fail set, else the result's.
+func (c *call) finalOutcome(result *mcp.CallToolResult) Outcome {
+	switch {
+	case c.outcome != "":
+		return c.outcome
+	case result == nil || result.IsError:
+		return OutcomeToolError
+	}
+	return OutcomeOK
 }
 
 // decodeArguments reads the arguments into in, refusing with a message

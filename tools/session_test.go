@@ -46,6 +46,7 @@ type setup struct {
 	stopping   <-chan struct{} // Deps.Stopping
 	// maxListItems is Deps.MaxListItems: 0 keeps the default cap.
 	maxListItems int
+	observer     tools.Observer // Deps.Observer
 }
 
 func newEnv(t *testing.T, s setup) *env {
@@ -83,6 +84,7 @@ func newEnv(t *testing.T, s setup) *env {
 		WaitPollInterval: 5 * time.Millisecond,
 		Stopping:         s.stopping,
 		MaxListItems:     s.maxListItems,
+		Observer:         s.observer,
 	}
 	if s.noClient {
 		deps.Client = nil

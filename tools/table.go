@@ -15,6 +15,7 @@ import (
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 	"github.com/rs/zerolog"
 
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/callerlimit"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/schemas"
 )
@@ -54,6 +55,12 @@ type Deps struct {
 	// next, rather than hold the shutdown up or be cut off without an
 	// answer.
 	Stopping <-chan struct{}
+	// Callers bounds the calls in flight of each caller that a call's
+	// context names (callerlimit.WithCaller, as the HTTP listener's do);
+	// nil bounds none.
+	Callers *callerlimit.Limiter
+	// Observer, when set, learns of every call (metrics).
+	Observer Observer
 
 	locks imageLocks // one writer per image at a time
 }

@@ -466,7 +466,7 @@ func TestOneLogLinePerCall(t *testing.T) {
 	var line struct {
 		Tool, Zone, Outcome string
 		RequestID           string  `json:"request_id"`
-		Duration            float64 `json:"duration"`
+		Duration            float64 `json:"duration_ms"`
 	}
 	lines := strings.Split(strings.TrimSpace(e.logs.String()), "\n")
 	if len(lines) != 1 {
@@ -475,7 +475,7 @@ func TestOneLogLinePerCall(t *testing.T) {
 	if err := json.Unmarshal([]byte(lines[0]), &line); err != nil {
 		t.Fatal(err)
 	}
-	if line.Tool != tools.ListImagesTool || line.Zone != "nl-ams-1" || line.Outcome != "ok" || !scaleway.IsUUID(line.RequestID) {
+	if line.Tool != tools.ListImagesTool || line.Zone != "nl-ams-1" || line.Outcome != "ok" || !scaleway.IsUUID(line.RequestID) || line.Duration <= 0 {
 		t.Errorf("log line: %s", lines[0])
 	}
 }
