@@ -4,7 +4,7 @@
 // change it with both update tools, delete it. It prints a transcript and
 // exits 1 at the first thing that is not as the tools describe it.
 //
-//   node session.mjs http <url> [--progress]
+//   node session.mjs http <url> [--progress] [--header 'Name: value']...
 //   node session.mjs stdio <binary> [args...] [--progress]
 //
 // --progress: the upstream keeps new images "creating" for a while, so the
@@ -12,15 +12,33 @@
 // "available"). Without it the image may be available at once, as the real
 // API answers for images made from snapshots.
 //
+// --header (http only, repeatable): sent with every request of the session,
+// such as the caller's own Scaleway key, --header 'X-Auth-Token: <key>'.
+// The transcript names the headers sent, never their values.
+//
 // The client validates every structured result against the tool's output
 // schema, so a result that breaks its own schema fails the session too.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
-const args = process.argv.slice(2);
-const wantProgress = args.includes("--progress");
-const [mode, target, ...rest] = args.filter((a) => a !== "--progress");
+const args = [];
+const headers = {};
+let wantProgress = false;
+for (let i = 2; i < process.argv.length; i++) {
+  const arg = process.argv[i];
+  if (arg === "--progress") {
+    wantProgress = true;
+  } else if (arg === "--header") {
+    const header = process.argv[++i] ?? "";
+    const colon = header.indexOf(":");
+    if (colon < 1) fail(`--header ${JSON.stringify(header)}: use --header 'Name: value'`);
+    headers[header.slice(0, colon).trim()] = header.slice(colon + 1).trim();
+  } else {
+    args.push(arg);
+  }
+}
+const [mode, target, ...rest] = args;
 
 function fail(message) {
   console.log(`FAILED: ${message}`);
@@ -30,12 +48,13 @@ function fail(message) {
 function transport() {
   switch (mode) {
     case "http":
-      return new StreamableHTTPClientTransport(new URL(target));
+      return new StreamableHTTPClientTransport(new URL(target), { requestInit: { headers } });
     case "stdio":
+      if (Object.keys(headers).length) fail("--header is for http: over stdio there are no requests to carry it");
       // The server's log goes to stderr; keep it out of the transcript.
       return new StdioClientTransport({ command: target, args: rest, env: process.env, stderr: "ignore" });
     default:
-      fail("usage: node session.mjs http <url> | stdio <binary> [args...] [--progress]");
+      fail("usage: node session.mjs http <url> [--header 'Name: value']... | stdio <binary> [args...] [--progress]");
   }
 }
 
@@ -65,7 +84,8 @@ function show(line) {
 
 await client.connect(transport());
 const server = client.getServerVersion();
-console.log(`connected over ${mode} to ${server.name} ${server.version}`);
+const sent = Object.keys(headers);
+console.log(`connected over ${mode} to ${server.name} ${server.version}${sent.length ? `, sending ${sent.join(", ")}` : ""}`);
 
 const { tools } = await client.listTools();
 const listBytes = Buffer.byteLength(JSON.stringify({ tools }));
