@@ -50,13 +50,14 @@ cp "$clients/session.mjs" "$cache/"
 
 work=$(mktemp -d)
 fake_pid=""
+dropper_pid=""
 proxy_pid=""
 load_pid=""
 replica_pid=()
 replica_port=()
 cleanup() {
 	local status=$?
-	for pid in "$load_pid" "$proxy_pid" "${replica_pid[@]}" "$fake_pid"; do
+	for pid in "$load_pid" "$proxy_pid" "$dropper_pid" "${replica_pid[@]}" "$fake_pid"; do
 		if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; fi
 	done
 	wait 2>/dev/null || true
@@ -143,10 +144,16 @@ start_replica() {
 	wait_for "r$(($1 + 1)) answering /healthz" http_get "${replica_port[$1]}" /healthz
 }
 for i in 0 1 2; do start_replica "$i" 0; done
+echo "fake API at $fake_url; replicas r1, r2, r3 at 127.0.0.1 ports ${replica_port[*]}, no secret key"
+echo
 
 proxy_port=$(free_port)
 stats_port=$(free_port)
-cat >"$work/haproxy.cfg" <<EOF
+
+# haproxy_config PORT1 PORT2 PORT3 writes the proxy's configuration, with
+# the replicas r1, r2 and r3 on those ports, and checks it.
+haproxy_config() {
+	cat >"$work/haproxy.cfg" <<EOF
 global
 	log stdout format raw local0 info
 	maxconn 2000
@@ -204,9 +211,9 @@ backend replicas
 	http-check send meth GET uri /healthz ver HTTP/1.1 hdr Host 127.0.0.1
 	http-check expect status 200
 	default-server check inter 1s fastinter 250ms downinter 250ms fall 1 rise 2 observe layer4 error-limit 1 on-error mark-down
-	server r1 127.0.0.1:${replica_port[0]}
-	server r2 127.0.0.1:${replica_port[1]}
-	server r3 127.0.0.1:${replica_port[2]}
+	server r1 127.0.0.1:$1
+	server r2 127.0.0.1:$2
+	server r3 127.0.0.1:$3
 
 listen stats
 	bind 127.0.0.1:$stats_port
@@ -214,25 +221,90 @@ listen stats
 	stats enable
 	stats uri /
 EOF
-"$haproxy" -c -q -f "$work/haproxy.cfg"
-"$haproxy" -db -f "$work/haproxy.cfg" >"$work/haproxy.log" 2>&1 &
-proxy_pid=$!
+	"$haproxy" -c -q -f "$work/haproxy.cfg"
+}
+
+# start_proxy LOG starts HAProxy, logging to LOG, and waits until its stats
+# say r1, r2 and r3 are UP; stop_proxy stops it.
+start_proxy() {
+	"$haproxy" -db -f "$work/haproxy.cfg" >"$1" 2>&1 &
+	proxy_pid=$!
+	for name in r1 r2 r3; do wait_for "$name UP in the proxy" proxy_up "$name"; done
+}
+stop_proxy() {
+	kill "$proxy_pid"
+	wait "$proxy_pid" || true
+	proxy_pid=""
+}
 
 # proxy_up NAME succeeds when HAProxy's stats say replica NAME is UP.
 proxy_up() {
 	http_get "$stats_port" '/;csv' | awk -F, -v name="$1" '$1 == "replicas" && $2 == name { found = ($18 == "UP") } END { exit !found }'
 }
-for name in r1 r2 r3; do wait_for "$name UP in the proxy" proxy_up "$name"; done
+
+# mcp_post BODY [HEADER] POSTs one JSON-RPC message to /mcp through the
+# proxy and prints the answer, headers included.
+mcp_post() {
+	local headers="Host: 127.0.0.1"$'\r\n'"Content-Type: application/json"$'\r\n'"Accept: application/json, text/event-stream"$'\r\n'
+	if [[ -n ${2:-} ]]; then headers+="$2"$'\r\n'; fi
+	http "$proxy_port" "POST /mcp HTTP/1.0"$'\r\n'"$headers""Content-Length: ${#1}"$'\r\n\r\n'"$1"
+}
+call_body() { printf '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"%s","arguments":%s}}' "$1" "$2"; }
+
+echo "== the proxy's retries, against a stand-in replica that reads each call and closes without an answer"
+# Only reads may be sent again once they reached a replica: create is not
+# idempotent, and the other writes are not replayed either.
+python3 -u -c '
+import socket
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+print("port", s.getsockname()[1])
+while True:
+    c, _ = s.accept()
+    request = c.recv(65536)
+    if request.startswith(b"GET /healthz "):
+        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+    else:
+        print("dropped", request.split(b"\r\n", 1)[0].decode())
+    c.close()
+' >"$work/dropper.log" 2>&1 &
+dropper_pid=$!
+dropper_port=$(started "$work/dropper.log" '^port [0-9]+' | cut -d' ' -f2)
+haproxy_config "$dropper_port" "$dropper_port" "$dropper_port"
+start_proxy "$work/haproxy-retries.log"
+for call in "list-instance-images {} 4" "get-instance-image {\"image_id\":\"2075b8fb-6b96-8ced-ace7-889afec266b1\"} 4" \
+	"create-instance-image {\"root_volume\":\"cceeac58-2082-84f0-bf07-cff497894b23\",\"arch\":\"x86_64\"} 1" \
+	"update-image-2 {\"image_id\":\"2075b8fb-6b96-8ced-ace7-889afec266b1\",\"name\":\"list-snapshots\"} 1" \
+	"delete-instance-image {\"image_id\":\"2075b8fb-6b96-8ced-ace7-889afec266b1\"} 1"; do
+	read -r tool args want <<<"$call"
+	before=$(grep -c '^dropped' "$work/dropper.log" || true)
+	answer=$(mcp_post "$(call_body "$tool" "$args")" || true)
+	sent=$(($(grep -c '^dropped' "$work/dropper.log" || true) - before))
+	echo "    ${tool}: sent to a replica $sent time(s), answered $(head -n1 <<<"$answer" | tr -d '\r')"
+	if ((sent != want)); then
+		echo "replicas: $tool was sent $sent time(s), want $want" >&2
+		exit 1
+	fi
+done
+stop_proxy
+kill "$dropper_pid"
+wait "$dropper_pid" 2>/dev/null || true
+dropper_pid=""
+
+haproxy_config "${replica_port[@]}"
+start_proxy "$work/haproxy.log"
 mcp_url="http://127.0.0.1:$proxy_port/mcp"
-echo "fake API at $fake_url; replicas r1 r2 r3 on ports ${replica_port[*]}; HAProxy $("$haproxy" -v | awk 'NR == 1 { print $3 }') at $mcp_url"
+echo
+echo "HAProxy $("$haproxy" -v | awk 'NR == 1 { print $3 }') at $mcp_url, round-robin over r1, r2, r3"
 
 # The caller's own key: any UUID is a key to the fake API.
 key=$(cat /proc/sys/kernel/random/uuid)
 
 echo
 echo "== the replicas hold no key: a call without X-Auth-Token is a tool error"
-body='{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"list-instance-images","arguments":{}}}'
-answer=$(http "$proxy_port" "POST /mcp HTTP/1.0"$'\r\n'"Host: 127.0.0.1"$'\r\n'"Content-Type: application/json"$'\r\n'"Accept: application/json, text/event-stream"$'\r\n'"Content-Length: ${#body}"$'\r\n\r\n'"$body")
+answer=$(mcp_post "$(call_body list-instance-images '{}')")
 if [[ $answer != *'"isError":true'* || $answer != *'no Scaleway secret key'* ]]; then
 	echo "replicas: a call without X-Auth-Token was answered:" >&2
 	echo "$answer" >&2
