@@ -157,10 +157,15 @@ haproxy_config() {
 global
 	log stdout format raw local0 info
 	maxconn 2000
+	# One thread: with more, lines logged to stdout at the same moment are
+	# dropped (show info: DroppedLogs), and the log counts requests below.
+	nbthread 1
 
 defaults
 	mode http
 	log global
+	# Not the keep-alive connections a client closes without a request.
+	option dontlognull
 	# One line per request: replica, status, retries (+ when redispatched),
 	# termination state, total time in ms.
 	log-format "%b/%s status=%ST retries=%rc term=%ts total_ms=%Ta %HM %HU"
