@@ -26,12 +26,19 @@ cd "$root"
 CLIENTS=${CLIENTS:-12}
 ROUNDS=${ROUNDS:-1}
 
-# HAProxy from Debian's packages. The package's own service is not used.
+# HAProxy from Debian's packages, installed if missing (the package lists
+# are updated only when the install needs them); its output is shown only
+# when it fails. The package's own service is not used.
 haproxy=$(command -v haproxy || echo /usr/sbin/haproxy)
 if [[ ! -x $haproxy ]]; then
 	echo "replicas: installing haproxy (Debian package)..." >&2
-	apt-get update -qq >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends haproxy >/dev/null
+	apt_log=$(mktemp)
+	install_haproxy() { DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends haproxy; }
+	if ! { install_haproxy || { apt-get update -q && install_haproxy; }; } >"$apt_log" 2>&1; then
+		cat "$apt_log" >&2
+		exit 1
+	fi
+	rm -f "$apt_log"
 	haproxy=$(command -v haproxy || echo /usr/sbin/haproxy)
 fi
 
@@ -319,9 +326,11 @@ echo "    ← no Scaleway secret key (answered by $(grep -i -o -m1 'X-Replica: r
 
 echo
 echo "== TypeScript client through HAProxy, with its own X-Auth-Token (images creating for 2 s)"
+before_session=$(wc -l <"$work/haproxy.log")
 node "$cache/session.mjs" http "$mcp_url" --progress --header "X-Auth-Token: $key"
-echo "    (the session's requests: $(grep -c '^replicas/' "$work/haproxy.log") in all, $(grep -o '^replicas/r[0-9]' "$work/haproxy.log" | sort | uniq -c | awk '{ printf "%s%s %s", sep, substr($2, 10), $1; sep = ", " }'))"
+sleep 0.2 # HAProxy logs a request just after its answer
 session_lines=$(wc -l <"$work/haproxy.log")
+echo "    (the session's requests by replica: $(sed -n "$((before_session + 1)),${session_lines}p" "$work/haproxy.log" | grep -o '^replicas/r[0-9]' | sort | uniq -c | awk '{ printf "%s%s %s", sep, substr($2, 10), $1; sep = ", " }'))"
 
 echo
 echo "== $CLIENTS clients calling list-instance-images and get-instance-image through HAProxy (reads only), while each replica in turn gets SIGTERM and starts again ($ROUNDS round(s))"
