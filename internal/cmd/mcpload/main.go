@@ -71,7 +71,7 @@ func (h headerFlag) Set(s string) error {
 
 func run(cfg config, stdout io.Writer) error {
 	if cfg.url == "" || cfg.clients < 1 || cfg.duration <= 0 || cfg.timeout <= 0 {
-		return errors.New("usage: mcpload -url URL [-clients N] [-duration D] [-timeout D] [-header 'Name: value']...")
+		return errors.New("usage: mcpload -url URL [-clients N] [-duration D] [-timeout D] [-header 'Name: value'] (repeatable)")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
