@@ -82,7 +82,23 @@ function show(line) {
   console.log(`    ← ${line}`);
 }
 
-await client.connect(transport());
+// The SDK hands a progress notification to onprogress a microtask after
+// it reads it, but settles the call as soon as it reads the result: when
+// both come in one read (stdio on a busy machine), the last notification
+// is dropped as unknown (typescript-sdk#2580). So the progress the server
+// sent is read off the transport, in the order it came; onprogress only
+// asks for it.
+const wire = transport();
+const progress = [];
+await client.connect(wire);
+const dispatch = wire.onmessage;
+wire.onmessage = (message, extra) => {
+  if (message.method === "notifications/progress") {
+    progress.push(message.params);
+    console.log(`    … progress ${message.params.progress.toFixed(1)}/${message.params.total} s: ${message.params.message}`);
+  }
+  dispatch?.(message, extra);
+};
 const server = client.getServerVersion();
 const sent = Object.keys(headers);
 console.log(`connected over ${mode} to ${server.name} ${server.version}${sent.length ? `, sending ${sent.join(", ")}` : ""}`);
@@ -104,16 +120,12 @@ const snapshot = snapshots.find((s) => s.state === "available");
 if (!snapshot) fail("no available snapshot to make an image from");
 
 // 2. Make an image from it and wait, with progress.
-const progress = [];
 const name = `ts-session-${Date.now().toString(36)}`;
 const created = await call(
   "create-instance-image",
   { name, root_volume: snapshot.id, arch: "x86_64", tags: ["ts-session"], wait: true },
   {
-    onprogress: (p) => {
-      progress.push(p);
-      console.log(`    … progress ${p.progress.toFixed(1)}/${p.total} s: ${p.message}`);
-    },
+    onprogress: () => {},
     resetTimeoutOnProgress: true,
   },
 );
