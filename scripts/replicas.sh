@@ -10,7 +10,8 @@
 #      X-Auth-Token, a key that no replica holds;
 #   2. internal/cmd/mcpload keeps CLIENTS concurrent read calls going
 #      through the proxy (list-instance-images and get-instance-image, each
-#      a new stateless POST) while each replica in turn gets SIGTERM, exits,
+#      a new stateless POST, each client with its own X-Auth-Token, as a
+#      team's callers) while each replica in turn gets SIGTERM, exits,
 #      starts again on its port and is back in the proxy, ROUNDS times over;
 #      it prints the calls made, the calls failed, p50 and p99 latency.
 #
@@ -333,8 +334,9 @@ session_lines=$(wc -l <"$work/haproxy.log")
 echo "    (the session's requests by replica: $(sed -n "$((before_session + 1)),${session_lines}p" "$work/haproxy.log" | grep -o '^replicas/r[0-9]' | sort | uniq -c | awk '{ printf "%s%s %s", sep, substr($2, 10), $1; sep = ", " }'))"
 
 echo
-echo "== $CLIENTS clients calling list-instance-images and get-instance-image through HAProxy (reads only), while each replica in turn gets SIGTERM and starts again ($ROUNDS round(s))"
-"$work/mcpload" -url "$mcp_url" -clients "$CLIENTS" -duration 5m -header "X-Auth-Token: $key" >"$work/load.out" 2>&1 &
+echo "== $CLIENTS clients, each with its own key, calling list-instance-images and get-instance-image through HAProxy (reads only), while each replica in turn gets SIGTERM and starts again ($ROUNDS round(s))"
+# Each client is a caller of its own, with its own key, as in a team.
+"$work/mcpload" -url "$mcp_url" -clients "$CLIENTS" -duration 5m -key-per-client >"$work/load.out" 2>&1 &
 load_pid=$!
 load_start=$(now)
 sleep 3

@@ -9,6 +9,7 @@
 // which replica answered (the proxy's X-Replica header, when it sets one).
 //
 //	mcpload -url http://127.0.0.1:8080/mcp -clients 12 -header 'X-Auth-Token: <key>'
+//	mcpload -url http://127.0.0.1:8080/mcp -clients 12 -key-per-client
 //
 // It exits 1 when a call failed or none was made.
 package main
@@ -16,6 +17,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -40,6 +42,7 @@ func main() {
 	flag.DurationVar(&cfg.duration, "duration", time.Minute, "longest run; SIGINT or SIGTERM ends it sooner")
 	flag.DurationVar(&cfg.timeout, "timeout", 10*time.Second, "longest wait for one call's answer")
 	flag.Var(headerFlag(cfg.headers), "header", "'Name: value' sent with every call, such as the caller's X-Auth-Token (repeatable)")
+	flag.BoolVar(&cfg.keyPerClient, "key-per-client", false, "each client sends its own X-Auth-Token, a random UUID, as a team of callers does (any UUID is a key to fake-api)")
 	flag.Parse()
 	if err := run(cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "mcpload:", err)
@@ -53,6 +56,8 @@ type config struct {
 	duration time.Duration
 	timeout  time.Duration
 	headers  http.Header
+	// keyPerClient gives each client its own X-Auth-Token.
+	keyPerClient bool
 }
 
 // headerFlag adds each -header 'Name: value' to its header.
@@ -71,14 +76,14 @@ func (h headerFlag) Set(s string) error {
 
 func run(cfg config, stdout io.Writer) error {
 	if cfg.url == "" || cfg.clients < 1 || cfg.duration <= 0 || cfg.timeout <= 0 {
-		return errors.New("usage: mcpload -url URL [-clients N] [-duration D] [-timeout D] [-header 'Name: value'] (repeatable)")
+		return errors.New("usage: mcpload -url URL [-clients N] [-duration D] [-timeout D] [-header 'Name: value'] (repeatable) [-key-per-client]")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	ctx, cancel := context.WithTimeout(ctx, cfg.duration)
 	defer cancel()
 	l := newLoad(cfg)
-	imageID, err := l.firstImage()
+	imageID, err := l.firstImage(l.clientHeaders())
 	if err != nil {
 		return fmt.Errorf("finding an image to get: %w", err)
 	}
@@ -107,11 +112,22 @@ func newLoad(cfg config) *load {
 	return &load{cfg: cfg, client: &http.Client{Transport: transport, Timeout: cfg.timeout}}
 }
 
+// clientHeaders are the headers one client sends: -header's, with a key
+// of its own under -key-per-client.
+func (l *load) clientHeaders() http.Header {
+	if !l.cfg.keyPerClient {
+		return l.cfg.headers
+	}
+	headers := l.cfg.headers.Clone()
+	headers.Set("X-Auth-Token", newUUID())
+	return headers
+}
+
 // firstImage lists images once and returns the first one's id, which the
 // get calls then read.
-func (l *load) firstImage() (string, error) {
+func (l *load) firstImage(headers http.Header) (string, error) {
 	var id string
-	_, err := l.call(listImages, func(structured json.RawMessage) error {
+	_, err := l.call(headers, listImages, func(structured json.RawMessage) error {
 		var list struct {
 			Images [][]json.RawMessage `json:"images"`
 		}
@@ -147,6 +163,7 @@ func (l *load) run(ctx context.Context, imageID string) summary {
 	start := time.Now()
 	var wg sync.WaitGroup
 	for c := range l.cfg.clients {
+		headers := l.clientHeaders()
 		wg.Go(func() {
 			for i := c; ctx.Err() == nil; i++ {
 				tc, check := listImages, checkList
@@ -154,7 +171,7 @@ func (l *load) run(ctx context.Context, imageID string) summary {
 					tc, check = getImage(imageID), checkGet(imageID)
 				}
 				began := time.Now()
-				replica, err := l.call(tc, check)
+				replica, err := l.call(headers, tc, check)
 				results[c] = append(results[c], outcome{took: time.Since(began), replica: replica, err: err})
 			}
 		})
@@ -163,17 +180,17 @@ func (l *load) run(ctx context.Context, imageID string) summary {
 	return summarize(slices.Concat(results...), time.Since(start))
 }
 
-// call POSTs one tools/call and checks its answer: HTTP 200, a JSON-RPC
-// result for this request, not a tool error, and structured content that
-// check accepts. It returns the answer's X-Replica header.
-func (l *load) call(tc toolCall, check func(json.RawMessage) error) (string, error) {
+// call POSTs one tools/call with headers and checks its answer: HTTP 200,
+// a JSON-RPC result for this request, not a tool error, and structured
+// content that check accepts. It returns the answer's X-Replica header.
+func (l *load) call(headers http.Header, tc toolCall, check func(json.RawMessage) error) (string, error) {
 	id := l.nextID.Add(1)
 	body := fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":%q,"arguments":%s}}`, id, tc.name, tc.args)
 	req, err := http.NewRequest(http.MethodPost, l.cfg.url, strings.NewReader(body))
 	if err != nil {
 		return "", err
 	}
-	maps.Copy(req.Header, l.cfg.headers)
+	maps.Copy(req.Header, headers)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json, text/event-stream")
 	req.Header.Set("MCP-Protocol-Version", "2025-06-18")
@@ -331,6 +348,15 @@ func (s summary) report() string {
 		fmt.Fprintf(&b, "failure (%d×): %s\n", s.errors[msg], msg)
 	}
 	return b.String()
+}
+
+// newUUID is a random (version 4) UUID.
+func newUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }

@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -106,9 +109,12 @@ func TestCheckAnswer(t *testing.T) {
 }
 
 // fakeMCP answers tools/call as the server does, naming a replica in
-// X-Replica, and answers 502 to every failEvery-th call (0: never).
-func fakeMCP(t *testing.T, failEvery int64) (*httptest.Server, *atomic.Int64) {
+// X-Replica, and answers 502 to every failEvery-th call (0: never). It
+// takes "key" or a UUID as X-Auth-Token, and counts the calls by key.
+func fakeMCP(t *testing.T, failEvery int64) (*httptest.Server, *atomic.Int64, func() map[string]int) {
 	var calls atomic.Int64
+	var mu sync.Mutex
+	keys := map[string]int{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		var req struct {
@@ -117,10 +123,14 @@ func fakeMCP(t *testing.T, failEvery int64) (*httptest.Server, *atomic.Int64) {
 				Name string `json:"name"`
 			} `json:"params"`
 		}
-		if err := json.Unmarshal(body, &req); err != nil || r.Header.Get("X-Auth-Token") != "key" {
+		key := r.Header.Get("X-Auth-Token")
+		if err := json.Unmarshal(body, &req); err != nil || (key != "key" && !uuidPattern.MatchString(key)) {
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
+		mu.Lock()
+		keys[key]++
+		mu.Unlock()
 		n := calls.Add(1)
 		w.Header().Set("X-Replica", fmt.Sprintf("r%d", n%3+1))
 		if failEvery > 0 && n%failEvery == 0 {
@@ -135,12 +145,18 @@ func fakeMCP(t *testing.T, failEvery int64) (*httptest.Server, *atomic.Int64) {
 		_, _ = io.WriteString(w, result(req.ID, structured))
 	}))
 	t.Cleanup(srv.Close)
-	return srv, &calls
+	return srv, &calls, func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		return maps.Clone(keys)
+	}
 }
+
+var uuidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 func TestRun(t *testing.T) {
 	t.Parallel()
-	srv, calls := fakeMCP(t, 0)
+	srv, calls, _ := fakeMCP(t, 0)
 	var out strings.Builder
 	cfg := config{url: srv.URL, clients: 4, duration: 200 * time.Millisecond, timeout: time.Second, headers: http.Header{"X-Auth-Token": {"key"}}}
 	if err := run(cfg, &out); err != nil {
@@ -156,9 +172,24 @@ func TestRun(t *testing.T) {
 	}
 }
 
+// TestRunKeyPerClient: each client calls with a key of its own, and the
+// first list with one more.
+func TestRunKeyPerClient(t *testing.T) {
+	t.Parallel()
+	srv, _, keys := fakeMCP(t, 0)
+	var out strings.Builder
+	cfg := config{url: srv.URL, clients: 3, duration: 100 * time.Millisecond, timeout: time.Second, headers: http.Header{}, keyPerClient: true}
+	if err := run(cfg, &out); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	if got := keys(); len(got) != 4 || got["key"] != 0 {
+		t.Errorf("calls by key = %v, want 4 UUIDs", got)
+	}
+}
+
 func TestRunCountsFailures(t *testing.T) {
 	t.Parallel()
-	srv, _ := fakeMCP(t, 5)
+	srv, _, _ := fakeMCP(t, 5)
 	var out strings.Builder
 	cfg := config{url: srv.URL, clients: 2, duration: 100 * time.Millisecond, timeout: time.Second, headers: http.Header{"X-Auth-Token": {"key"}}}
 	err := run(cfg, &out)
