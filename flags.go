@@ -29,6 +29,7 @@ type options struct {
 	restToken   string
 	origins     string
 	grace       time.Duration
+	drainDelay  time.Duration
 	maxUpstream int
 	// maxCallsPerCaller bounds each caller's calls in flight over HTTP.
 	maxCallsPerCaller int
@@ -61,6 +62,7 @@ var (
 	restTokenFlag = flagSpec{"rest-token", "SCALEWAY_IMAGES_MCP_REST_TOKEN", "bearer token required by the REST listener (mandatory beyond loopback)"}
 	originsFlag   = flagSpec{"allow-origin", "SCALEWAY_IMAGES_MCP_ALLOW_ORIGIN", "comma-separated browser origins allowed by the HTTP listeners besides their own, e.g. http://localhost:6274 for the MCP Inspector"}
 	graceFlag     = flagSpec{"shutdown-grace", "SCALEWAY_IMAGES_MCP_SHUTDOWN_GRACE", "on SIGTERM, SIGINT or the end of stdin: how long calls in flight may finish, answers delivered, before the process exits"}
+	drainFlag     = flagSpec{"drain-delay", "SCALEWAY_IMAGES_MCP_DRAIN_DELAY", "on SIGTERM or SIGINT, how long the HTTP listeners go on serving, /healthz answering 503, before they stop taking connections and --shutdown-grace begins: longer than a load balancer takes to stop sending (0: stop at once)"}
 	upstreamFlag  = flagSpec{"max-upstream", "SCALEWAY_IMAGES_MCP_MAX_UPSTREAM", "most requests to the Scaleway API in flight at once, over every call and listener of the process"}
 	callersFlag   = flagSpec{"max-calls-per-caller", "SCALEWAY_IMAGES_MCP_MAX_CALLS_PER_CALLER", "most calls in flight at once from one caller of the HTTP listeners (one X-Auth-Token; callers that send none share one bound), so that no caller takes the whole --max-upstream; over it a call is refused, to retry"}
 )
@@ -85,6 +87,10 @@ func parseFlags(args []string, lookupEnv func(string) (string, bool), stdout, st
 	}
 	if o.grace <= 0 || o.maxUpstream < 1 || o.maxCallsPerCaller < 1 {
 		fmt.Fprintf(stderr, "--%s %s, --%s %d and --%s %d: use a positive duration and positive whole numbers\n", graceFlag.name, o.grace, upstreamFlag.name, o.maxUpstream, callersFlag.name, o.maxCallsPerCaller)
+		return nil, nil, errUsage
+	}
+	if o.drainDelay < 0 {
+		fmt.Fprintf(stderr, "--%s %s: use a duration of 0 or more\n", drainFlag.name, o.drainDelay)
 		return nil, nil, errUsage
 	}
 	fs.Visit(func(f *flag.Flag) {
@@ -132,23 +138,24 @@ func newFlagSet(o *options, lookupEnv func(string) (string, bool)) (*flag.FlagSe
 	stringVar(&o.restAddr, restFlag, "")
 	stringVar(&o.restToken, restTokenFlag, "")
 	stringVar(&o.origins, originsFlag, "")
-	fs.DurationVar(&o.grace, graceFlag.name, envDefault(lookupEnv, graceFlag, defaultShutdownGrace, time.ParseDuration, "a positive duration, such as 10s", &envErrs), graceFlag.usage+" ($"+graceFlag.env+")")
-	fs.IntVar(&o.maxUpstream, upstreamFlag.name, envDefault(lookupEnv, upstreamFlag, scaleway.DefaultMaxInFlight, strconv.Atoi, "a positive whole number", &envErrs), upstreamFlag.usage+" ($"+upstreamFlag.env+")")
-	fs.IntVar(&o.maxCallsPerCaller, callersFlag.name, envDefault(lookupEnv, callersFlag, defaultMaxCallsPerCaller, strconv.Atoi, "a positive whole number", &envErrs), callersFlag.usage+" ($"+callersFlag.env+")")
+	fs.DurationVar(&o.grace, graceFlag.name, envDefault(lookupEnv, graceFlag, defaultShutdownGrace, 1, time.ParseDuration, "a positive duration, such as 10s", &envErrs), graceFlag.usage+" ($"+graceFlag.env+")")
+	fs.DurationVar(&o.drainDelay, drainFlag.name, envDefault(lookupEnv, drainFlag, 0, 0, time.ParseDuration, "a duration of 0 or more, such as 5s", &envErrs), drainFlag.usage+" ($"+drainFlag.env+")")
+	fs.IntVar(&o.maxUpstream, upstreamFlag.name, envDefault(lookupEnv, upstreamFlag, scaleway.DefaultMaxInFlight, 1, strconv.Atoi, "a positive whole number", &envErrs), upstreamFlag.usage+" ($"+upstreamFlag.env+")")
+	fs.IntVar(&o.maxCallsPerCaller, callersFlag.name, envDefault(lookupEnv, callersFlag, defaultMaxCallsPerCaller, 1, strconv.Atoi, "a positive whole number", &envErrs), callersFlag.usage+" ($"+callersFlag.env+")")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version and exit")
 	return fs, errors.Join(envErrs...)
 }
 
 // envDefault is a flag's default: its variable's value when set and valid
-// (a positive number or duration), else def, with an error that says what
-// the variable should hold.
-func envDefault[T int | time.Duration](lookupEnv func(string) (string, bool), spec flagSpec, def T, parse func(string) (T, error), want string, errs *[]error) T {
+// (at least least), else def, with an error that says what the variable
+// should hold.
+func envDefault[T int | time.Duration](lookupEnv func(string) (string, bool), spec flagSpec, def, least T, parse func(string) (T, error), want string, errs *[]error) T {
 	v, ok := lookupEnv(spec.env)
 	if !ok || v == "" {
 		return def
 	}
 	parsed, err := parse(v)
-	if err != nil || parsed <= 0 {
+	if err != nil || parsed < least {
 		*errs = append(*errs, fmt.Errorf("%s=%q: use %s", spec.env, v, want))
 		return def
 	}

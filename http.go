@@ -40,13 +40,13 @@ func (a *app) serveHTTP(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		jobs = append(jobs, listenerJob{"mcp", listener.Options{Addr: a.opts.httpAddr, Token: a.opts.httpToken, TrustedOrigins: a.opts.trustedOrigins(), ShutdownTimeout: a.opts.grace}, handler})
+		jobs = append(jobs, listenerJob{"mcp", listener.Options{Addr: a.opts.httpAddr, Token: a.opts.httpToken, TrustedOrigins: a.opts.trustedOrigins(), ShutdownTimeout: a.opts.grace, DrainDelay: a.opts.drainDelay}, handler})
 	}
 	if a.opts.restAddr != "" {
 		// REST answers are single JSON documents: unlike MCP streams and
 		// waits, they can have a write timeout. Its refusals are Scaleway
 		// errors, like the rest of its answers.
-		jobs = append(jobs, listenerJob{"rest", listener.Options{Addr: a.opts.restAddr, Token: a.opts.restToken, TrustedOrigins: a.opts.trustedOrigins(), WriteTimeout: restWriteTimeout, ShutdownTimeout: a.opts.grace, Refuse: rest.WriteRefusal}, a.restHandler()})
+		jobs = append(jobs, listenerJob{"rest", listener.Options{Addr: a.opts.restAddr, Token: a.opts.restToken, TrustedOrigins: a.opts.trustedOrigins(), WriteTimeout: restWriteTimeout, ShutdownTimeout: a.opts.grace, DrainDelay: a.opts.drainDelay, Refuse: rest.WriteRefusal}, a.restHandler()})
 	}
 	// Shutdown starts when ctx ends: the listeners then give requests in
 	// flight the grace period, and long calls answer at once.

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -118,6 +119,40 @@ func TestMaxCallsPerCaller(t *testing.T) {
 			t.Errorf("%v with %q: accepted %d", tt.args, tt.env, opts.maxCallsPerCaller)
 		case !tt.wantErr && (err != nil || opts.maxCallsPerCaller != tt.want):
 			t.Errorf("%v with %q: %v, want %d", tt.args, tt.env, err, tt.want)
+		}
+	}
+}
+
+// TestDrainDelay: the drain is off unless asked for, and 0 turns it off
+// explicitly; a negative or unreadable delay is refused, by flag or
+// variable.
+func TestDrainDelay(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args    []string
+		env     string
+		want    time.Duration
+		wantErr bool
+	}{
+		{nil, "", 0, false},
+		{[]string{"--drain-delay", "5s"}, "", 5 * time.Second, false},
+		{nil, "1500ms", 1500 * time.Millisecond, false},
+		{nil, "0s", 0, false},
+		{[]string{"--drain-delay", "0"}, "5s", 0, false},
+		{[]string{"--drain-delay", "-1s"}, "", 0, true},
+		{nil, "-1s", 0, true},
+		{nil, "soon", 0, true},
+	}
+	for _, tt := range tests {
+		env := func(name string) (string, bool) {
+			return tt.env, name == "SCALEWAY_IMAGES_MCP_DRAIN_DELAY" && tt.env != ""
+		}
+		opts, _, err := parseFlags(tt.args, env, io.Discard, io.Discard)
+		switch {
+		case tt.wantErr && err == nil:
+			t.Errorf("%v with %q: accepted %s", tt.args, tt.env, opts.drainDelay)
+		case !tt.wantErr && (err != nil || opts.drainDelay != tt.want):
+			t.Errorf("%v with %q: %v, want %s", tt.args, tt.env, err, tt.want)
 		}
 	}
 }

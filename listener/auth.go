@@ -7,12 +7,16 @@ import (
 	"strings"
 )
 
+// healthzPath is the probe path: answered without a token, and with 503
+// while the listener drains.
+const healthzPath = "/healthz"
+
 // requireToken answers 401 to requests without the bearer token, except
 // GET /healthz, which load balancers and probes call without credentials.
 func requireToken(token string, refuse refuser, next http.Handler) http.Handler {
 	want := sha256.Sum256([]byte(token))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.URL.Path == "/healthz" {
+		if r.Method == http.MethodGet && r.URL.Path == healthzPath {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -59,8 +59,17 @@ type Options struct {
 	// creation legitimately last minutes. Set one for plain REST.
 	ReadHeaderTimeout, ReadTimeout, WriteTimeout, IdleTimeout time.Duration
 	// ShutdownTimeout is how long requests in flight may finish once the
-	// context is cancelled; 0 means DefaultShutdownTimeout.
+	// context is cancelled (after DrainDelay); 0 means
+	// DefaultShutdownTimeout.
 	ShutdownTimeout time.Duration
+	// DrainDelay is how long the listener goes on serving once the
+	// context is cancelled, before it stops taking connections: GET
+	// /healthz answers 503 and every answer closes its connection, so that
+	// a load balancer or a Kubernetes Service stops sending requests
+	// before none can land. Without it, a request that reaches the
+	// listener as it closes is dropped unanswered, and the proxy cannot
+	// tell whether a write ran. 0 stops at once (a process on a desk).
+	DrainDelay time.Duration
 
 	// Logger gets the listening address, refusals and shutdown; the zero
 	// Logger is silent. Tokens are never logged.

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
+	"time"
 )
 
 // Serve listens on opts.Addr and serves h behind Wrap's rules until ctx is
@@ -29,8 +31,9 @@ func Serve(ctx context.Context, opts Options, h http.Handler) error {
 	// context is detached from it and cancelled only once shutdown is over.
 	baseCtx, cancelRequests := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelRequests()
+	var draining atomic.Bool
 	server := &http.Server{
-		Handler:           endStreamsOnShutdown(ctx, wrapped),
+		Handler:           drainAware(&draining, endStreamsOnShutdown(ctx, wrapped)),
 		ReadHeaderTimeout: opts.ReadHeaderTimeout,
 		ReadTimeout:       opts.ReadTimeout,
 		WriteTimeout:      opts.WriteTimeout,
@@ -51,6 +54,16 @@ func Serve(ctx context.Context, opts Options, h http.Handler) error {
 		return fmt.Errorf("serving on %s: %w", opts.Addr, err)
 	case <-ctx.Done():
 	}
+	if opts.DrainDelay > 0 {
+		draining.Store(true)
+		server.SetKeepAlivesEnabled(false)
+		opts.Logger.Info().Str("addr", ln.Addr().String()).Int64("drain_delay_ms", opts.DrainDelay.Milliseconds()).Msg("draining: /healthz answers 503")
+		select {
+		case err := <-served:
+			return fmt.Errorf("serving on %s: %w", opts.Addr, err)
+		case <-time.After(opts.DrainDelay):
+		}
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), opts.ShutdownTimeout)
 	defer cancel()
 	shutdownErr := server.Shutdown(shutdownCtx)
@@ -65,6 +78,27 @@ func Serve(ctx context.Context, opts Options, h http.Handler) error {
 	}
 	opts.Logger.Info().Str("addr", ln.Addr().String()).Err(shutdownErr).Msg("stopped")
 	return nil
+}
+
+// drainAware answers GET /healthz with 503 while draining, so that load
+// balancers take the listener out, and closes the connection after every
+// answer, so that none is reused once the listener stops; the requests
+// themselves are served as usual.
+func drainAware(draining *atomic.Bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !draining.Load() {
+			next.ServeHTTP(w, r)
+			return
+		}
+		w.Header().Set("Connection", "close")
+		if r.Method == http.MethodGet && r.URL.Path == healthzPath {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"status":"draining"}`))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // endStreamsOnShutdown cancels event streams (GETs that accept

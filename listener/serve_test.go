@@ -206,3 +206,55 @@ func TestServeCutsOffRequestsAfterGracePeriod(t *testing.T) {
 		t.Fatal("the stuck request got an answer; want its connection closed")
 	}
 }
+
+// TestServeDrainsBeforeStopping: once cancelled with a DrainDelay, the
+// listener goes on serving (a write that a load balancer still sends runs
+// and is answered) while /healthz answers 503 and every answer closes its
+// connection; only after the delay does it stop taking connections.
+func TestServeDrainsBeforeStopping(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	const delay = 300 * time.Millisecond
+	addr, done := serveInBackground(t, ctx, Options{Addr: "127.0.0.1:0", DrainDelay: delay}, echo)
+	client := newClient(t)
+	// resp.Close says whether the answer closed its connection (the
+	// client takes Connection: close out of the header).
+	get := func(path string) (int, bool, error) {
+		resp, err := client.Get("http://" + addr + path)
+		if err != nil {
+			return 0, false, err
+		}
+		defer resp.Body.Close()
+		return resp.StatusCode, resp.Close, nil
+	}
+	if status, closed, err := get("/healthz"); err != nil || status != http.StatusOK || closed {
+		t.Fatalf("before the drain: /healthz %d, closed %v, %v; want 200, kept alive", status, closed, err)
+	}
+
+	cancel()
+	stopped := time.Now().Add(delay)
+	time.Sleep(delay / 6) // the drain has begun
+	if status, closed, err := get("/healthz"); err != nil || status != http.StatusServiceUnavailable || !closed {
+		t.Errorf("draining: /healthz %d, closed %v, %v; want 503, closed", status, closed, err)
+	}
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/mcp", strings.NewReader("write"))
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatalf("draining: a request was not served: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || string(body) != "5" || !resp.Close {
+		t.Errorf("draining: %d %q, closed %v; want 200 \"5\", closed", resp.StatusCode, body, resp.Close)
+	}
+	if err := waitServe(t, done, 5*time.Second); err != nil {
+		t.Fatalf("Serve() = %v; want nil after the drain", err)
+	}
+	if time.Now().Before(stopped) {
+		t.Errorf("Serve returned before the drain delay was over")
+	}
+	if _, _, err := get("/healthz"); err == nil {
+		t.Error("the listener still answers after the drain")
+	}
+}

@@ -139,11 +139,14 @@ fake_url=$(started "$work/fake-api.log" 'http://127\.0\.0\.1:[0-9]+')
 # port, read from its log). Its environment is only what it needs: the API,
 # a default project and zone, no secret key and no scw config file, so that
 # every call runs on its caller's own X-Auth-Token. On loopback it needs no
-# bearer token; HAProxy sends it a loopback Host.
+# bearer token; HAProxy sends it a loopback Host. Its drain delay (1.5 s) is
+# longer than HAProxy takes to see /healthz fail (fastinter 250 ms, fall 1),
+# so that no request reaches it once it stops taking connections.
 start_replica() {
 	local log="$work/replica-r$(($1 + 1)).log"
 	env -i PATH="$PATH" HOME="$work" SCW_API_URL="$fake_url" \
 		SCW_DEFAULT_PROJECT_ID=22222222-2222-4222-8222-222222222222 SCW_DEFAULT_ZONE=fr-par-1 \
+		SCALEWAY_IMAGES_MCP_DRAIN_DELAY=1500ms \
 		"$bin" --http "127.0.0.1:$2" --log-level info >>"$log" 2>&1 &
 	replica_pid[$1]=$!
 	if [[ $2 == 0 ]]; then

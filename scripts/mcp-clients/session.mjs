@@ -7,13 +7,11 @@
 //   node session.mjs http <url> [--progress] [--header 'Name: value']...
 //   node session.mjs stdio <binary> [args...] [--progress]
 //
-// --progress: the upstream keeps new images "creating" for longer than one
-// poll (3 s), so the wait must send progress notifications while it waits:
-// at least two, their progress rising. The server also sends one saying
-// "available" just before the result; the TypeScript client hands
-// notifications to onprogress a tick later than it takes the result, so
-// that last one is dropped when both arrive in one read (seen over stdio
-// under load), and the session does not count on it.
+// --progress: the upstream keeps new images "creating" for a while, so the
+// wait must send progress notifications: at least two, rising, the last
+// saying "available". They are counted as they come off the transport (see
+// below), because the client itself drops one that arrives in the same
+// read as the result.
 //
 // --header (http only, repeatable): sent with every request of the session,
 // such as the caller's own Scaleway key, --header 'X-Auth-Token: <key>'.
@@ -135,8 +133,8 @@ const created = await call(
 const image = created.structuredContent.image;
 show(`image ${image.id} "${image.name}" is ${image.state}; waited ${created.structuredContent.wait_seconds ?? 0} s`);
 if (image.state !== "available") fail(`the wait ended with the image ${image.state}`);
-if (wantProgress && (progress.length < 2 || progress.some((p, i) => i > 0 && p.progress <= progress[i - 1].progress))) {
-  fail(`${progress.length} progress notifications (${progress.map((p) => p.progress).join(", ")}), want at least two, rising`);
+if (wantProgress && (progress.length < 2 || progress.some((p, i) => i > 0 && p.progress <= progress[i - 1].progress) || !progress.at(-1).message.includes("available"))) {
+  fail(`${progress.length} progress notifications (${progress.map((p) => p.progress).join(", ")}), want at least two, rising, the last saying available`);
 }
 
 // 3. Find it by name.
