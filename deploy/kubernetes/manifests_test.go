@@ -742,9 +742,11 @@ func TestSecretExample(t *testing.T) {
 	}
 }
 
-// TestImageOverride: an overlay's images: entry sets the registry, name
-// and tag, as the README tells users to.
-func TestImageOverride(t *testing.T) {
+// TestOverlay builds the overlay README.md shows: its images: entry sets
+// the registry, name and tag, its namespace applies to every object, and
+// its configMapGenerator merges settings into the base's, under a name the
+// Deployment follows.
+func TestOverlay(t *testing.T) {
 	mem := filesys.MakeFsInMemory()
 	files, err := filepath.Glob("*.yaml")
 	if err != nil {
@@ -771,6 +773,12 @@ images:
   - name: ghcr.io/scaleway-images-mcp/scaleway-images-mcp
     newName: rg.fr-par.scw.cloud/team/scaleway-images-mcp
     newTag: v1.2.3
+configMapGenerator:
+  - name: scaleway-images-mcp
+    behavior: merge
+    literals:
+      - SCW_DEFAULT_PROJECT_ID=33333333-3333-3333-3333-333333333333
+      - SCALEWAY_IMAGES_MCP_READ_ONLY=true
 `
 	if _, err := decodeObject([]byte(overlay)); err != nil {
 		t.Fatalf("the overlay: %v", err)
@@ -779,7 +787,8 @@ images:
 		t.Fatal(err)
 	}
 	out := build(t, mem, "/overlay")
-	if got, want := out.deployments[0].Spec.Template.Spec.Containers[0].Image, "rg.fr-par.scw.cloud/team/scaleway-images-mcp:v1.2.3"; got != want {
+	c := out.deployments[0].Spec.Template.Spec.Containers[0]
+	if got, want := c.Image, "rg.fr-par.scw.cloud/team/scaleway-images-mcp:v1.2.3"; got != want {
 		t.Errorf("image %q, want %q", got, want)
 	}
 	for _, m := range out.metas {
@@ -787,6 +796,16 @@ images:
 			t.Errorf("%s: namespace %q, want the overlay's", m.Name, m.Namespace)
 		}
 	}
+	cm := out.configMaps[0]
+	for _, k := range []string{"SCW_DEFAULT_ZONE", "SCW_DEFAULT_PROJECT_ID", "SCALEWAY_IMAGES_MCP_READ_ONLY"} {
+		if _, ok := cm.Data[k]; !ok {
+			t.Errorf("the merged ConfigMap lacks %s: %v", k, cm.Data)
+		}
+	}
+	if len(c.EnvFrom) != 1 || c.EnvFrom[0].ConfigMapRef == nil || c.EnvFrom[0].ConfigMapRef.Name != cm.Name {
+		t.Errorf("envFrom %+v: want the merged ConfigMap %q", c.EnvFrom, cm.Name)
+	}
+	checkConfigMap(t, cm)
 }
 
 func ptrString[T any](p *T) string {
