@@ -772,7 +772,7 @@ resources:
 images:
   - name: ghcr.io/scaleway-images-mcp/scaleway-images-mcp
     newName: rg.fr-par.scw.cloud/team/scaleway-images-mcp
-    newTag: v1.2.3
+    newTag: 1.2.3
 configMapGenerator:
   - name: scaleway-images-mcp
     behavior: merge
@@ -788,7 +788,7 @@ configMapGenerator:
 	}
 	out := build(t, mem, "/overlay")
 	c := out.deployments[0].Spec.Template.Spec.Containers[0]
-	if got, want := c.Image, "rg.fr-par.scw.cloud/team/scaleway-images-mcp:v1.2.3"; got != want {
+	if got, want := c.Image, "rg.fr-par.scw.cloud/team/scaleway-images-mcp:1.2.3"; got != want {
 		t.Errorf("image %q, want %q", got, want)
 	}
 	for _, m := range out.metas {
