@@ -50,8 +50,8 @@ const (
 	// directory), 92-105 MiB over stdio (BENCHMARKS.md). The memory limit
 	// keeps at least half as much again above it.
 	hostilePeak = 125 << 20
-	// The highest RSS measured at a steady 100 calls/s (17.8 MiB, rounded
-	// up): the memory request must cover it.
+	// The highest RSS measured at a steady 100 calls/s (17.7-18.0 MiB):
+	// the memory request must cover it.
 	steadyRSS = 18 << 20
 
 	appName      = "scaleway-images-mcp"

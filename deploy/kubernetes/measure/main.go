@@ -78,6 +78,7 @@ func run(bin string, steady time.Duration, memLimit string) error {
 		return err
 	}
 	fake := exec.Command(bin, "fake-api", "--addr", fakeAddr)
+	dieWithParent(fake)
 	if err := fake.Start(); err != nil {
 		return err
 	}
@@ -127,18 +128,22 @@ type scenario struct {
 }
 
 type result struct {
-	calls, failed       int
-	elapsed             time.Duration
-	p50, p99            time.Duration
-	cpu                 time.Duration
-	startRSS, endRSS    int // kB
-	peakRSS, peakSample int // kB: VmHWM, and the highest VmRSS sampled
+	calls, failed    int
+	elapsed          time.Duration
+	p50, p99         time.Duration
+	cpu              time.Duration
+	startRSS, endRSS int // kB, VmRSS
+	peakRSS          int // kB, VmHWM
 }
 
 func (r result) String() string {
-	return fmt.Sprintf("%d calls (%d failed) in %.1f s, %.0f calls/s, p50 %v, p99 %v; server CPU %.2f s = %d millicores; RSS %.1f MiB at start, %.1f MiB after, peak (VmHWM) %.1f MiB",
+	millicores := "-" // meaningless over a few milliseconds
+	if r.elapsed >= time.Second {
+		millicores = strconv.Itoa(int(r.cpu.Seconds() / r.elapsed.Seconds() * 1000))
+	}
+	return fmt.Sprintf("%d calls (%d failed) in %.1f s, %.0f calls/s, p50 %v, p99 %v; server CPU %.2f s = %s millicores; RSS %.1f MiB at start, %.1f MiB after, peak (VmHWM) %.1f MiB",
 		r.calls, r.failed, r.elapsed.Seconds(), float64(r.calls)/r.elapsed.Seconds(), r.p50.Round(10*time.Microsecond), r.p99.Round(10*time.Microsecond),
-		r.cpu.Seconds(), int(r.cpu.Seconds()/r.elapsed.Seconds()*1000), mib(r.startRSS), mib(r.endRSS), mib(r.peakRSS))
+		r.cpu.Seconds(), millicores, mib(r.startRSS), mib(r.endRSS), mib(r.peakRSS))
 }
 
 func mib(kB int) float64 { return float64(kB) / 1024 }
@@ -148,6 +153,7 @@ func measure(bin, api string, env []string, s scenario) (result, error) {
 	cmd := exec.Command(bin, "--http", "127.0.0.1:0", "--rest", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "SCW_API_URL="+api, "SCW_SECRET_KEY="+secretKey, "SCW_DEFAULT_ZONE=fr-par-1", "SCALEWAY_IMAGES_MCP_LOG_LEVEL=info")
 	cmd.Env = append(cmd.Env, env...)
+	dieWithParent(cmd)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		return result{}, err
@@ -164,32 +170,14 @@ func measure(bin, api string, env []string, s scenario) (result, error) {
 	pid := cmd.Process.Pid
 	r := result{startRSS: procStatus(pid, "VmRSS")}
 	cpu0 := procCPU(pid)
-	var peak atomic.Int64
-	stop := make(chan struct{})
-	sampled := make(chan struct{})
-	go func() {
-		defer close(sampled)
-		for {
-			if v := int64(procStatus(pid, "VmRSS")); v > peak.Load() {
-				peak.Store(v)
-			}
-			select {
-			case <-stop:
-				return
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-	}()
 	start := time.Now()
 	latencies, failed := drive("http://"+addrs["mcp"]+"/mcp", "http://"+addrs["rest"], s)
 	r.elapsed = time.Since(start)
-	close(stop)
-	<-sampled
 	r.cpu = procCPU(pid) - cpu0
 	r.calls, r.failed = len(latencies), failed
 	slices.Sort(latencies)
 	r.p50, r.p99 = latencies[(len(latencies)-1)/2], latencies[(len(latencies)-1)*99/100]
-	r.endRSS, r.peakRSS, r.peakSample = procStatus(pid, "VmRSS"), procStatus(pid, "VmHWM"), int(peak.Load())
+	r.endRSS, r.peakRSS = procStatus(pid, "VmRSS"), procStatus(pid, "VmHWM")
 	return r, nil
 }
 
