@@ -341,23 +341,41 @@ func ContextWithSecretKey(ctx context.Context, key string) context.Context {
 
 // CallerContext is r's context, carrying the caller's own X-Auth-Token
 // when r has one (see ContextWithSecretKey): a server that calls the API
-// for its callers then uses each one's key for their calls.
+// for its callers then uses each one's key for their calls. Without one,
+// the calls use the client's key, and if it has none their error tells
+// the caller to send the header, not to set the server's environment.
 func CallerContext(r *http.Request) context.Context {
-	if key := r.Header.Get("X-Auth-Token"); key != "" {
-		return ContextWithSecretKey(r.Context(), key)
-	}
-	return r.Context()
+	return ContextWithSecretKey(r.Context(), r.Header.Get("X-Auth-Token"))
 }
 
 // ErrNoSecretKey is returned by calls made without any secret key.
 var ErrNoSecretKey = errors.New("no Scaleway secret key: set SCW_SECRET_KEY or SCALEWAY_API_KEY, or run \"scw init\" to write ~/.config/scw/config.yaml")
 
-func (c *Client) secretKeyFor(ctx context.Context) string {
-	if key, ok := ctx.Value(secretKeyContextKey{}).(string); ok && key != "" {
-		return key
-	}
-	return c.secretKey
+// noCallerKey is ErrNoSecretKey for a call made for a remote caller
+// (CallerContext) of a server that has no key: only the caller can fix it.
+type noCallerKey struct{}
+
+func (noCallerKey) Error() string {
+	return "no Scaleway secret key: send yours in the X-Auth-Token header; this server has none of its own"
 }
+
+func (noCallerKey) Is(target error) bool { return target == ErrNoSecretKey }
+
+// secretKeyFor is the key to send for a call made with ctx, or an error
+// wrapping ErrNoSecretKey when there is none.
+func (c *Client) secretKeyFor(ctx context.Context) (string, error) {
+	key, remote := ctx.Value(secretKeyContextKey{}).(string)
+	switch {
+	case key != "":
+		return key, nil
+	case c.secretKey != "":
+		return c.secretKey, nil
+	case remote:
+		return "", noCallerKey{}
+	}
+	return "", ErrNoSecretKey
+}
+
 
 // Response describes the HTTP answer behind a successful call.
 type Response struct {
@@ -425,9 +443,9 @@ func (c *Client) httpRequest(ctx context.Context, req *request, key string) (*ht
 // answer into out (unless out is nil). Any other status becomes an *Error.
 // Every text taken from an answer is cleaned of the call's secrets.
 func (c *Client) do(ctx context.Context, req *request, out any) (*Response, error) {
-	key := c.secretKeyFor(ctx)
-	if key == "" {
-		return nil, ErrNoSecretKey
+	key, err := c.secretKeyFor(ctx)
+	if err != nil {
+		return nil, err
 	}
 	red := c.redactorFor(key)
 	for attempt := 1; ; attempt++ {

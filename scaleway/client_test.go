@@ -144,6 +144,12 @@ func TestMissingSecretKeySendsNothing(t *testing.T) {
 	if !errors.Is(err, scaleway.ErrNoSecretKey) || !strings.Contains(err.Error(), "SCW_SECRET_KEY") || !strings.Contains(err.Error(), "SCALEWAY_API_KEY") {
 		t.Errorf("err = %v", err)
 	}
+	// For a remote caller the caller can fix it, not the environment.
+	r := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/", nil)
+	_, _, err = c.GetImage(scaleway.CallerContext(r), "fr-par-1", testImage)
+	if !errors.Is(err, scaleway.ErrNoSecretKey) || !strings.Contains(err.Error(), "X-Auth-Token") || strings.Contains(err.Error(), "SCW_SECRET_KEY") {
+		t.Errorf("err for a caller without X-Auth-Token = %v", err)
+	}
 	if hits.Load() != 0 {
 		t.Errorf("%d requests sent without a key", hits.Load())
 	}
