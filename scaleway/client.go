@@ -376,7 +376,6 @@ func (c *Client) secretKeyFor(ctx context.Context) (string, error) {
 	return "", ErrNoSecretKey
 }
 
-
 // Response describes the HTTP answer behind a successful call.
 type Response struct {
 	StatusCode int
