@@ -6,9 +6,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
@@ -89,70 +89,53 @@ func TestVersionAndBadFlags(t *testing.T) {
 	}
 }
 
-// TestMaxCallsPerCaller: the bound on each caller's calls in flight is
-// 8 unless the flag or its variable says otherwise, and is at least 1: 0
-// and negative values are refused, by the flag as by the variable.
-func TestMaxCallsPerCaller(t *testing.T) {
+// TestBoundedFlags: --max-calls-per-caller is 8 unless the flag or its
+// variable says otherwise, and at least 1; --drain-delay is off unless
+// asked for, 0 turns it off explicitly, and a negative or unreadable delay
+// is refused. The flag wins over the variable; a refusal is the same by
+// either.
+func TestBoundedFlags(t *testing.T) {
 	t.Parallel()
+	const (
+		callersVar = "SCALEWAY_IMAGES_MCP_MAX_CALLS_PER_CALLER"
+		drainVar   = "SCALEWAY_IMAGES_MCP_DRAIN_DELAY"
+	)
+	callers := func(o *options) string { return strconv.Itoa(o.maxCallsPerCaller) }
+	drain := func(o *options) string { return o.drainDelay.String() }
 	tests := []struct {
-		args    []string
-		env     string
-		want    int
-		wantErr bool
+		variable string
+		got      func(*options) string
+		args     []string
+		env      string
+		want     string // "": refused
 	}{
-		{nil, "", 8, false},
-		{[]string{"--max-calls-per-caller", "3"}, "", 3, false},
-		{nil, "5", 5, false},
-		{[]string{"--max-calls-per-caller", "3"}, "5", 3, false},
-		{[]string{"--max-calls-per-caller", "0"}, "", 0, true},
-		{[]string{"--max-calls-per-caller", "-1"}, "", 0, true},
-		{nil, "0", 0, true},
-		{nil, "many", 0, true},
+		{callersVar, callers, nil, "", "8"},
+		{callersVar, callers, []string{"--max-calls-per-caller", "3"}, "", "3"},
+		{callersVar, callers, nil, "5", "5"},
+		{callersVar, callers, []string{"--max-calls-per-caller", "3"}, "5", "3"},
+		{callersVar, callers, []string{"--max-calls-per-caller", "0"}, "", ""},
+		{callersVar, callers, []string{"--max-calls-per-caller", "-1"}, "", ""},
+		{callersVar, callers, nil, "0", ""},
+		{callersVar, callers, nil, "many", ""},
+		{drainVar, drain, nil, "", "0s"},
+		{drainVar, drain, []string{"--drain-delay", "5s"}, "", "5s"},
+		{drainVar, drain, nil, "1500ms", "1.5s"},
+		{drainVar, drain, nil, "0s", "0s"},
+		{drainVar, drain, []string{"--drain-delay", "0"}, "5s", "0s"},
+		{drainVar, drain, []string{"--drain-delay", "-1s"}, "", ""},
+		{drainVar, drain, nil, "-1s", ""},
+		{drainVar, drain, nil, "soon", ""},
 	}
 	for _, tt := range tests {
 		env := func(name string) (string, bool) {
-			return tt.env, name == "SCALEWAY_IMAGES_MCP_MAX_CALLS_PER_CALLER" && tt.env != ""
+			return tt.env, name == tt.variable && tt.env != ""
 		}
 		opts, _, err := parseFlags(tt.args, env, io.Discard, io.Discard)
 		switch {
-		case tt.wantErr && err == nil:
-			t.Errorf("%v with %q: accepted %d", tt.args, tt.env, opts.maxCallsPerCaller)
-		case !tt.wantErr && (err != nil || opts.maxCallsPerCaller != tt.want):
-			t.Errorf("%v with %q: %v, want %d", tt.args, tt.env, err, tt.want)
-		}
-	}
-}
-
-// TestDrainDelay: the drain is off unless asked for, and 0 turns it off
-// explicitly; a negative or unreadable delay is refused, by flag or
-// variable.
-func TestDrainDelay(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		args    []string
-		env     string
-		want    time.Duration
-		wantErr bool
-	}{
-		{nil, "", 0, false},
-		{[]string{"--drain-delay", "5s"}, "", 5 * time.Second, false},
-		{nil, "1500ms", 1500 * time.Millisecond, false},
-		{nil, "0s", 0, false},
-		{[]string{"--drain-delay", "0"}, "5s", 0, false},
-		{[]string{"--drain-delay", "-1s"}, "", 0, true},
-		{nil, "-1s", 0, true},
-		{nil, "soon", 0, true},
-	}
-	for _, tt := range tests {
-		env := func(name string) (string, bool) {
-			return tt.env, name == "SCALEWAY_IMAGES_MCP_DRAIN_DELAY" && tt.env != ""
-		}
-		opts, _, err := parseFlags(tt.args, env, io.Discard, io.Discard)
-		switch {
-		case tt.wantErr && err == nil:
-			t.Errorf("%v with %q: accepted %s", tt.args, tt.env, opts.drainDelay)
-		case !tt.wantErr && (err != nil || opts.drainDelay != tt.want):
-			t.Errorf("%v with %q: %v, want %s", tt.args, tt.env, err, tt.want)
+		case tt.want == "" && err == nil:
+			t.Errorf("%v with %s=%q: accepted %s", tt.args, tt.variable, tt.env, tt.got(opts))
+		case tt.want != "" && (err != nil || tt.got(opts) != tt.want):
+			t.Errorf("%v with %s=%q: %v, want %s", tt.args, tt.variable, tt.env, err, tt.want)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,24 +16,6 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
 )
-
-// hostilePage is a list answer just under the client's 4 MiB cap on an
-// answer, made of n images whose names share what is left: the most a
-// hostile upstream can make one page hold.
-func hostilePage(n int) []byte {
-	const image = `{"id":"%08x-0000-4000-8000-000000000000","name":"%s","organization":"11111111-1111-4111-8111-111111111111","project":"11111111-1111-4111-8111-111111111111","root_volume":{"id":"22222222-2222-4222-8222-222222222222","name":"n","size":1,"volume_type":"l_ssd"},"extra_volumes":{},"public":false,"arch":"x86_64","creation_date":"2025-01-01T00:00:00.000000+00:00","modification_date":"2025-01-01T00:00:00.000000+00:00","default_bootscript":null,"from_server":"","state":"available","tags":[],"zone":"fr-par-1"}`
-	name := strings.Repeat("x", (4<<20-64<<10)/n-len(image))
-	var b bytes.Buffer
-	b.WriteString(`{"images":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, image, i, name)
-	}
-	b.WriteString(`]}`)
-	return b.Bytes()
-}
 
 // peakRSS is the process's VmHWM in bytes, from /proc.
 func peakRSS(t *testing.T, pid int) int {
@@ -66,7 +47,7 @@ func TestHostileUpstreamMemory(t *testing.T) {
 		for _, imagesPerPage := range []int{1, 5000} {
 			t.Run(fmt.Sprintf("per_page %d, %d images a page", perPage, imagesPerPage), func(t *testing.T) {
 				t.Parallel()
-				page := hostilePage(imagesPerPage)
+				page := scalewaytest.HostileImagesPage(imagesPerPage)
 				var requests atomic.Int64
 				upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					requests.Add(1)

@@ -19,24 +19,7 @@ cd "$root"
 transcript=""
 if [[ "${1:-}" == "--transcript" ]]; then transcript=$2; fi
 
-# The suite's last version that runs on Node 20 is 0.1.13 (0.1.14 and later
-# need Node 22's fs.globSync).
-node_major=$(node -p 'process.versions.node.split(".")[0]')
-if (( node_major < 20 )); then
-	echo "client-sessions: Node.js 20 or later is needed, found $(node --version)" >&2
-	exit 1
-fi
-
-clients="$root/scripts/mcp-clients"
-lock_sum=$(sha256sum "$clients/package-lock.json" | cut -c1-12)
-cache="$root/.cache/mcp-clients-$lock_sum"
-if [[ ! -d "$cache/node_modules/@modelcontextprotocol/sdk" ]]; then
-	rm -rf "$cache"
-	mkdir -p "$cache"
-	cp "$clients/package.json" "$clients/package-lock.json" "$cache/"
-	(cd "$cache" && npm ci --no-audit --no-fund --loglevel=error >&2)
-fi
-cp "$clients/session.mjs" "$cache/"
+cache=$(bash "$root/scripts/mcp-clients/install.sh")
 
 work=$(mktemp -d)
 pids=()
@@ -92,7 +75,7 @@ node "$cache/session.mjs" http "http://$sandbox_addr/mcp"
 echo; echo "== MCP conformance suite (server scenarios) over HTTP, sandbox"
 # The summary when it passes; every scenario's log when it does not.
 if (cd "$cache" && npx --no-install conformance server --url "http://$sandbox_addr/mcp" \
-	--expected-failures "$clients/conformance-baseline.yaml") >"$work/conformance.log" 2>&1; then
+	--expected-failures "$root/scripts/mcp-clients/conformance-baseline.yaml") >"$work/conformance.log" 2>&1; then
 	sed 's/\x1b\[[0-9;]*m//g' "$work/conformance.log" | sed -n '/=== SUMMARY ===/,/^Total:/p; /Baseline check/p'
 else
 	sed 's/\x1b\[[0-9;]*m//g' "$work/conformance.log"

@@ -43,18 +43,8 @@ if [[ ! -x $haproxy ]]; then
 	haproxy=$(command -v haproxy || echo /usr/sbin/haproxy)
 fi
 
-# The official TypeScript SDK, installed as scripts/client-sessions.sh does
-# (same lock file, same cache directory).
-clients="$root/scripts/mcp-clients"
-lock_sum=$(sha256sum "$clients/package-lock.json" | cut -c1-12)
-cache="$root/.cache/mcp-clients-$lock_sum"
-if [[ ! -d "$cache/node_modules/@modelcontextprotocol/sdk" ]]; then
-	rm -rf "$cache"
-	mkdir -p "$cache"
-	cp "$clients/package.json" "$clients/package-lock.json" "$cache/"
-	(cd "$cache" && npm ci --no-audit --no-fund --loglevel=error >&2)
-fi
-cp "$clients/session.mjs" "$cache/"
+# The official TypeScript SDK, as scripts/client-sessions.sh uses it.
+cache=$(bash "$root/scripts/mcp-clients/install.sh")
 
 work=$(mktemp -d)
 fake_pid=""

@@ -1,15 +1,15 @@
-// Command measure reproduces the figures behind the resources of
-// deployment.yaml: it runs the scaleway-images-mcp binary with both
+// Command podmeasure reproduces the figures behind the resources of
+// deploy/kubernetes/deployment.yaml: it runs the scaleway-images-mcp binary with both
 // listeners, against its own fake-api (or against a hostile upstream that
 // answers pages just under the 4 MiB cap), drives MCP and REST calls over
 // HTTP and reads the server's CPU time and RSS from /proc (Linux only).
 // Every scenario starts a fresh server.
 //
-//	cd deploy/kubernetes && go run ./measure            # builds ../.. first
-//	go run ./measure -bin /path/to/scaleway-images-mcp -steady 10s
+//	go run ./internal/cmd/podmeasure            # builds the binary first
+//	go run ./internal/cmd/podmeasure -bin /path/to/scaleway-images-mcp -steady 10s
 //
-// It is not run in CI: it takes about two minutes and a few hundred MiB and its times depend on
-// the machine.
+// It is not run in CI: it takes about three minutes and a few hundred MiB,
+// and its times depend on the machine.
 package main
 
 import (
@@ -34,6 +34,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 )
 
 const (
@@ -63,8 +65,8 @@ func run(bin string, steady time.Duration, memLimit string) error {
 		}
 		defer os.RemoveAll(dir)
 		bin = filepath.Join(dir, "scaleway-images-mcp")
-		build := exec.Command("go", "build", "-trimpath", "-o", bin, ".")
-		build.Dir, build.Stdout, build.Stderr = filepath.Join("..", ".."), os.Stderr, os.Stderr
+		build := exec.Command("go", "build", "-trimpath", "-o", bin, "github.com/scaleway-images-mcp/scaleway-images-mcp")
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
 		if err := build.Run(); err != nil {
 			return fmt.Errorf("go build: %w", err)
 		}
@@ -85,7 +87,7 @@ func run(bin string, steady time.Duration, memLimit string) error {
 	if err := waitHealthy("http://" + fakeAddr + "/instance/v1/zones/fr-par-1/images?per_page=1"); err != nil {
 		return fmt.Errorf("fake-api: %w", err)
 	}
-	hostile := httptest.NewServer(hostileHandler(hostilePage(1)))
+	hostile := httptest.NewServer(hostileHandler(scalewaytest.HostileImagesPage(1)))
 	defer hostile.Close()
 
 	var failedIn []string
@@ -292,23 +294,6 @@ func call(client *http.Client, req *http.Request) bool {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	return err == nil && resp.StatusCode == http.StatusOK && !bytes.Contains(body, []byte(`"isError":true`))
-}
-
-// hostilePage is e2e/upstream_test.go's: n images filling a page just
-// under the client's 4 MiB answer cap.
-func hostilePage(n int) []byte {
-	const image = `{"id":"%08x-0000-4000-8000-000000000000","name":"%s","organization":"11111111-1111-4111-8111-111111111111","project":"11111111-1111-4111-8111-111111111111","root_volume":{"id":"22222222-2222-4222-8222-222222222222","name":"n","size":1,"volume_type":"l_ssd"},"extra_volumes":{},"public":false,"arch":"x86_64","creation_date":"2025-01-01T00:00:00.000000+00:00","modification_date":"2025-01-01T00:00:00.000000+00:00","default_bootscript":null,"from_server":"","state":"available","tags":[],"zone":"fr-par-1"}`
-	name := strings.Repeat("x", (4<<20-64<<10)/n-len(image))
-	var b bytes.Buffer
-	b.WriteString(`{"images":[`)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		fmt.Fprintf(&b, image, i, name)
-	}
-	b.WriteString(`]}`)
-	return b.Bytes()
 }
 
 // hostileHandler answers every request with page, claiming 999,999 images.
