@@ -686,6 +686,47 @@ func TestFakeDeleteImage(t *testing.T) {
 	}
 }
 
+// TestFakeDeleteSnapshots: each kind of snapshot is deleted through the
+// API that serves it, once nothing uses it; the image that used it is
+// deleted first, as the fake refuses a snapshot still in use.
+func TestFakeDeleteSnapshots(t *testing.T) {
+	t.Parallel()
+	srv := startFake(t, scalewaytest.Options{})
+	c := newClient(t, srv)
+	local := snapshotNamed(t, srv, zone, "snap-spare").ID
+	block := srv.BlockSnapshots(zone)[2].ID
+	img, _, err := c.CreateImage(t.Context(), zone, &scaleway.CreateImageRequest{
+		Name: "both", RootVolume: local, ExtraVolumes: map[string]*scaleway.VolumeTemplate{"1": {ID: block}}, Arch: scaleway.ArchX86_64, Project: ptr(scalewaytest.DefaultProjectID),
+	})
+	if err != nil {
+		t.Fatalf("CreateImage: %v", err)
+	}
+	_, err = c.DeleteSnapshot(t.Context(), zone, local)
+	apiError(t, err, http.StatusPreconditionFailed, scaleway.TypePreconditionFailed)
+	if _, err := c.DeleteImage(t.Context(), zone, img.ID); err != nil {
+		t.Fatalf("DeleteImage: %v", err)
+	}
+	srv.ResetRequests()
+
+	resp, err := c.DeleteSnapshot(t.Context(), zone, local)
+	if err != nil {
+		t.Fatalf("DeleteSnapshot: %v", err)
+	}
+	checkResponse(t, resp, http.StatusNoContent, 1)
+	resp, err = c.DeleteBlockSnapshot(t.Context(), zone, block)
+	if err != nil {
+		t.Fatalf("DeleteBlockSnapshot: %v", err)
+	}
+	checkResponse(t, resp, http.StatusNoContent, 1)
+	reqs := srv.Requests()
+	if len(reqs) != 2 || reqs[0].Route != scalewaytest.RouteDeleteSnapshot || reqs[1].Route != scalewaytest.RouteDeleteBlockSnapshot {
+		t.Errorf("fake saw %+v", reqs)
+	}
+	// The Block snapshot through the Instance route is unknown there.
+	_, err = c.DeleteSnapshot(t.Context(), zone, block)
+	apiError(t, err, http.StatusNotFound, scaleway.TypeNotFound)
+}
+
 // TestCreateImageOwner: an image created without a project or an
 // organization goes to the client's default project, else its default
 // organization; an owner the request names is kept, an empty one names

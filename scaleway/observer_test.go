@@ -92,6 +92,14 @@ func TestObserverNamesEveryRoute(t *testing.T) {
 			_, _, err := c.ListBlockSnapshots(ctx, zone, nil)
 			return err
 		}},
+		{"delete_snapshot", 404, func(ctx context.Context, c *scaleway.Client) error {
+			_, err := c.DeleteSnapshot(ctx, zone, missing)
+			return err
+		}},
+		{"delete_block_snapshot", 404, func(ctx context.Context, c *scaleway.Client) error {
+			_, err := c.DeleteBlockSnapshot(ctx, zone, missing)
+			return err
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.route, func(t *testing.T) {

@@ -66,16 +66,37 @@ func (c *Client) GetBlockSnapshot(ctx context.Context, zone Zone, snapshotID str
 
 // get reads snapshot id of zone from the collection path into out.
 func (c *Client) get(ctx context.Context, route, what string, zone Zone, id, collection string, out any) (*Response, error) {
+	return c.onSnapshot(ctx, http.MethodGet, "getting", route, what, zone, id, collection, out)
+}
+
+// DeleteSnapshot deletes an Instance snapshot (l_ssd, or the legacy b_ssd
+// and unified). Once the request is sent, cancelling ctx no longer stops
+// the call (see CreateImage).
+func (c *Client) DeleteSnapshot(ctx context.Context, zone Zone, snapshotID string) (*Response, error) {
+	return c.onSnapshot(ctx, http.MethodDelete, "deleting", "delete_snapshot", "snapshot", zone, snapshotID, snapshotsPath(zone), nil)
+}
+
+// DeleteBlockSnapshot deletes a Block Storage snapshot (an image's
+// sbs_snapshot volume), through the Block API. Once the request is sent,
+// cancelling ctx no longer stops the call (see CreateImage).
+func (c *Client) DeleteBlockSnapshot(ctx context.Context, zone Zone, snapshotID string) (*Response, error) {
+	return c.onSnapshot(ctx, http.MethodDelete, "deleting", "delete_block_snapshot", "block snapshot", zone, snapshotID, blockSnapshotsPath(zone), nil)
+}
+
+// onSnapshot sends method to snapshot id of zone under the collection
+// path, decoding the answer into out (nil: no body expected); verb and
+// what word its errors ("getting block snapshot ...").
+func (c *Client) onSnapshot(ctx context.Context, method, verb, route, what string, zone Zone, id, collection string, out any) (*Response, error) {
 	if err := CheckPath(zone, "snapshot_id", id); err != nil {
-		return nil, fmt.Errorf("getting %s: %w", what, err)
+		return nil, fmt.Errorf("%s %s: %w", verb, what, err)
 	}
-	req, err := c.newRequest(route, http.MethodGet, collection+"/"+url.PathEscape(id), nil, nil)
+	req, err := c.newRequest(route, method, collection+"/"+url.PathEscape(id), nil, nil)
 	if err != nil {
-		return nil, fmt.Errorf("getting %s: %w", what, err)
+		return nil, fmt.Errorf("%s %s: %w", verb, what, err)
 	}
 	resp, err := c.do(ctx, req, out)
 	if err != nil {
-		return resp, fmt.Errorf("getting %s %s: %w", what, id, err)
+		return resp, fmt.Errorf("%s %s %s: %w", verb, what, id, err)
 	}
 	return resp, nil
 }

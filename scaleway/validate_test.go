@@ -410,6 +410,14 @@ func TestEveryCallReportsEveryProblem(t *testing.T) {
 			_, err := c.DeleteImage(ctx, bad, "nope")
 			return err
 		}, []string{"zone", "image_id"}},
+		{"DeleteSnapshot", func(ctx context.Context, c *scaleway.Client) error {
+			_, err := c.DeleteSnapshot(ctx, bad, "nope")
+			return err
+		}, []string{"zone", "snapshot_id"}},
+		{"DeleteBlockSnapshot", func(ctx context.Context, c *scaleway.Client) error {
+			_, err := c.DeleteBlockSnapshot(ctx, bad, "nope")
+			return err
+		}, []string{"zone", "snapshot_id"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,14 +15,15 @@ type Route string
 
 // The routes the fake serves.
 const (
-	RouteListImages    Route = "ListImages"    // GET    /instance/v1/zones/{zone}/images
-	RouteCreateImage   Route = "CreateImage"   // POST   /instance/v1/zones/{zone}/images
-	RouteSetImage      Route = "SetImage"      // PUT    /instance/v1/zones/{zone}/images/{id}
-	RouteGetImage      Route = "GetImage"      // GET    /instance/v1/zones/{zone}/images/{image_id}
-	RouteUpdateImage   Route = "UpdateImage"   // PATCH  /instance/v1/zones/{zone}/images/{image_id}
-	RouteDeleteImage   Route = "DeleteImage"   // DELETE /instance/v1/zones/{zone}/images/{image_id}
-	RouteListSnapshots Route = "ListSnapshots" // GET    /instance/v1/zones/{zone}/snapshots
-	RouteGetSnapshot   Route = "GetSnapshot"   // GET    /instance/v1/zones/{zone}/snapshots/{snapshot_id}
+	RouteListImages     Route = "ListImages"     // GET    /instance/v1/zones/{zone}/images
+	RouteCreateImage    Route = "CreateImage"    // POST   /instance/v1/zones/{zone}/images
+	RouteSetImage       Route = "SetImage"       // PUT    /instance/v1/zones/{zone}/images/{id}
+	RouteGetImage       Route = "GetImage"       // GET    /instance/v1/zones/{zone}/images/{image_id}
+	RouteUpdateImage    Route = "UpdateImage"    // PATCH  /instance/v1/zones/{zone}/images/{image_id}
+	RouteDeleteImage    Route = "DeleteImage"    // DELETE /instance/v1/zones/{zone}/images/{image_id}
+	RouteListSnapshots  Route = "ListSnapshots"  // GET    /instance/v1/zones/{zone}/snapshots
+	RouteGetSnapshot    Route = "GetSnapshot"    // GET    /instance/v1/zones/{zone}/snapshots/{snapshot_id}
+	RouteDeleteSnapshot Route = "DeleteSnapshot" // DELETE /instance/v1/zones/{zone}/snapshots/{snapshot_id}
 
 	RouteListBlockSnapshots  Route = "ListBlockSnapshots"  // GET    /block/v1alpha1/zones/{zone}/snapshots
 	RouteGetBlockSnapshot    Route = "GetBlockSnapshot"    // GET    /block/v1alpha1/zones/{zone}/snapshots/{snapshot_id}
@@ -56,6 +57,7 @@ func (f *Fake) routeTable() []routeSpec {
 		{RouteDeleteImage, http.MethodDelete, image, true, f.deleteImage},
 		{RouteListSnapshots, http.MethodGet, snapshots, false, f.listSnapshots},
 		{RouteGetSnapshot, http.MethodGet, snapshots + "/{snapshot_id}", false, f.getSnapshot},
+		{RouteDeleteSnapshot, http.MethodDelete, snapshots + "/{snapshot_id}", true, f.deleteSnapshot},
 		{RouteListBlockSnapshots, http.MethodGet, blockSnapshots, false, f.listBlockSnapshots},
 		{RouteGetBlockSnapshot, http.MethodGet, blockSnapshots + "/{snapshot_id}", false, f.getBlockSnapshot},
 		{RouteDeleteBlockSnapshot, http.MethodDelete, blockSnapshots + "/{snapshot_id}", true, f.deleteBlockSnapshot},

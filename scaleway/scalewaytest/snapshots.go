@@ -60,6 +60,20 @@ func (f *Fake) getSnapshot(w http.ResponseWriter, r *http.Request, zone scaleway
 	return nil
 }
 
+// deleteSnapshot answers DELETE /instance/v1/.../snapshots/{id} (see
+// store.deleteSnapshot: unrecorded, mostly guessed).
+func (f *Fake) deleteSnapshot(w http.ResponseWriter, r *http.Request, zone scaleway.Zone, _ []byte) *scaleway.Error {
+	id, err := pathUUID(r, "snapshot_id")
+	if err != nil {
+		return err
+	}
+	if err := f.store.deleteSnapshot(zone, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // Page sizes of the Block API. The maximum is the SDKs' documented one;
 // the default is a guess (the Instance API's).
 const (

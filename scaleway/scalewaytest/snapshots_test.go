@@ -215,6 +215,38 @@ func TestBlockReferences(t *testing.T) {
 	}
 }
 
+// TestDeleteSnapshot: an Instance snapshot an image is made of cannot be
+// deleted (a guess, as the Block API's 412); once the image is gone it
+// can, once.
+func TestDeleteSnapshot(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, scalewaytest.Options{})
+	var spare scaleway.Snapshot
+	for _, snap := range srv.Snapshots(zone) {
+		if !slices.ContainsFunc(srv.Images(zone), func(img scaleway.Image) bool { return slices.Contains(img.SnapshotIDs(), snap.ID) }) {
+			spare = snap
+		}
+	}
+	if spare.ID == "" {
+		t.Fatal("the seed has no Instance snapshot that no image uses")
+	}
+	img := createImage(t, srv, map[string]any{"name": "from-local", "arch": "x86_64", "project": scalewaytest.DefaultProjectID, "root_volume": spare.ID})
+	e := apiError(t, send(t, srv, http.MethodDelete, snapshotsPath+"/"+spare.ID, ""), http.StatusPreconditionFailed)
+	if e.Type != scaleway.TypePreconditionFailed || e.Precondition != "resource_still_in_use" {
+		t.Errorf("deleting a snapshot in use: %+v", e)
+	}
+	send(t, srv, http.MethodDelete, imagePath(zone, img.ID), "").expectStatus(t, http.StatusNoContent)
+	send(t, srv, http.MethodDelete, snapshotsPath+"/"+spare.ID, "").expectStatus(t, http.StatusNoContent)
+	e = apiError(t, send(t, srv, http.MethodGet, snapshotsPath+"/"+spare.ID, ""), http.StatusNotFound)
+	if e.Resource != "instance_snapshot" || e.ResourceID != spare.ID {
+		t.Errorf("reading it after: %+v", e)
+	}
+	e = apiError(t, send(t, srv, http.MethodDelete, snapshotsPath+"/"+spare.ID, ""), http.StatusNotFound)
+	if e.Resource != "instance_snapshot" || e.ResourceID != spare.ID {
+		t.Errorf("deleting it again: %+v", e)
+	}
+}
+
 func names(snapshots []scaleway.Snapshot) []string {
 	out := []string{}
 	for _, snap := range snapshots {

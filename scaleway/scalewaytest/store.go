@@ -404,6 +404,26 @@ func (s *store) deleteBlockSnapshot(zone scaleway.Zone, id string) *scaleway.Err
 	return nil
 }
 
+// deleteSnapshot removes an Instance snapshot that no image of its zone is
+// made of. Nothing of it is recorded (no cassette deletes an Instance
+// snapshot): the 204 follows the Go SDK's DeleteSnapshot, which decodes no
+// answer; the 404 is the GET's; refusing a snapshot an image still uses,
+// with the Block API's 412, is a guess.
+func (s *store) deleteSnapshot(zone scaleway.Zone, id string) *scaleway.Error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.findSnapshot(zone, id) == nil {
+		return notFound(resourceSnapshot, id)
+	}
+	for _, rec := range s.images[zone] {
+		if slices.Contains(rec.image.SnapshotIDs(), id) {
+			return stillInUse(resourceSnapshot, id)
+		}
+	}
+	s.snapshots[zone] = slices.DeleteFunc(s.snapshots[zone], func(x *scaleway.Snapshot) bool { return x.ID == id })
+	return nil
+}
+
 // cloneImage deep-copies img so that answers never share memory with the
 // store.
 func cloneImage(img scaleway.Image) scaleway.Image {
