@@ -87,7 +87,12 @@ func newHandler[In, Out any](d *Deps, tool string, h handlerFunc[In, Out]) mcp.T
 			return c.fail(OutcomeInvalidArguments, err), nil
 		}
 		out, err := h(ctx, c, in)
-		if err != nil {
+		var asking *inputRequired
+		switch {
+		case errors.As(err, &asking):
+			c.outcome = OutcomeAsked
+			return asking.q.inputRequest(), nil
+		case err != nil:
 			return c.fail(failureOutcome(err), err), nil
 		}
 		return structuredResult(out)
@@ -114,8 +119,11 @@ func (d *Deps) finishCall(ctx context.Context, tool string, c *call, start time.
 		d.Observer.CallFinished(tool, c.finalOutcome(result), elapsed)
 	}
 	outcome := "ok"
-	if result != nil && result.IsError {
+	switch {
+	case result != nil && result.IsError:
 		outcome = "error"
+	case c.outcome == OutcomeAsked:
+		outcome = string(OutcomeAsked)
 	}
 	event, message := d.Logger.Info(), "tool call"
 	if c.imageID != "" {

@@ -91,12 +91,23 @@ func (d *Deps) setImage(ctx context.Context, c *call, in SetImageInput) (ImageOu
 
 func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (DeleteImageOutput, error) {
 	zone := d.zone(c, in.Zone)
+	if d.ConfirmDeletes && canAsk(c.req) {
+		return d.deleteAfterAsking(ctx, c, zone, in.ImageID)
+	}
 	img, err := d.readAndDelete(ctx, c, zone, in.ImageID)
 	if err != nil {
 		return DeleteImageOutput{}, err
 	}
-	remaining := d.readSnapshots(ctx, zone, img)
+	return deleted(zone, img, nil, d.readSnapshots(ctx, zone, img.SnapshotIDs(), snapshotKinds(img))), nil
+}
+
+// deleted is the result of a delete: the image, the snapshots deleted
+// with it (described), and those that remain, read after.
+func deleted(zone scaleway.Zone, img *scaleway.Image, deletedSnapshots []string, remaining []RemainingSnapshot) DeleteImageOutput {
 	message := fmt.Sprintf("Deleted image %s (%s) in %s.", img.Name, img.ID, zone)
+	if len(deletedSnapshots) > 0 {
+		message = fmt.Sprintf("Deleted image %s (%s) in %s, and %d of its snapshots, no longer billed: %s.", img.Name, img.ID, zone, len(deletedSnapshots), strings.Join(deletedSnapshots, "; "))
+	}
 	if len(remaining) > 0 {
 		described := make([]string, len(remaining))
 		for i, snap := range remaining {
@@ -109,7 +120,7 @@ func (d *Deps) deleteImage(ctx context.Context, c *call, in DeleteImageInput) (D
 		Deleted:            DeletedImage{ID: img.ID, Name: img.Name, Zone: string(zone)},
 		RemainingSnapshots: remaining,
 		Message:            message,
-	}, nil
+	}
 }
 
 // readAndDelete reads the image, then deletes it, both under the image's
@@ -133,11 +144,22 @@ func (d *Deps) readAndDelete(ctx context.Context, c *call, zone scaleway.Zone, i
 	return img, d.explainDenied(err, "deleted", func() *scaleway.Image { return img })
 }
 
-// readSnapshots reads, after the delete, the snapshots the image was made
-// of, each from the API that serves it, all at once. A snapshot that
+// readSnapshots reads, after the delete, the snapshots ids (of the kinds
+// given), each from the API that serves it, all at once. A snapshot that
 // cannot be read is listed with the reason: the delete already happened,
 // and its result must not be lost to a failed read.
-func (d *Deps) readSnapshots(ctx context.Context, zone scaleway.Zone, img *scaleway.Image) []RemainingSnapshot {
+func (d *Deps) readSnapshots(ctx context.Context, zone scaleway.Zone, ids []string, kinds map[string]string) []RemainingSnapshot {
+	out := make([]RemainingSnapshot, len(ids))
+	var wg sync.WaitGroup
+	for i, id := range ids {
+		wg.Go(func() { out[i] = d.readSnapshot(ctx, zone, id, kinds[id]) })
+	}
+	wg.Wait()
+	return out
+}
+
+// snapshotKinds tells, for each snapshot of img, which API serves it.
+func snapshotKinds(img *scaleway.Image) map[string]string {
 	kinds := map[string]string{}
 	if rv := img.RootVolume; rv != nil {
 		kinds[rv.ID] = snapshotKind(rv.VolumeType)
@@ -147,14 +169,7 @@ func (d *Deps) readSnapshots(ctx context.Context, zone scaleway.Zone, img *scale
 			kinds[v.ID] = snapshotKind(v.VolumeType)
 		}
 	}
-	ids := img.SnapshotIDs()
-	out := make([]RemainingSnapshot, len(ids))
-	var wg sync.WaitGroup
-	for i, id := range ids {
-		wg.Go(func() { out[i] = d.readSnapshot(ctx, zone, id, kinds[id]) })
-	}
-	wg.Wait()
-	return out
+	return kinds
 }
 
 func (d *Deps) readSnapshot(ctx context.Context, zone scaleway.Zone, id, kind string) RemainingSnapshot {

@@ -19,7 +19,8 @@ type Observer interface {
 // label.
 type Outcome string
 
-// The outcomes of a call. Every one but OutcomeOK is an isError result.
+// The outcomes of a call. Every one but OutcomeOK and OutcomeAsked is an
+// isError result.
 const (
 	OutcomeOK Outcome = "ok"
 	// OutcomeInvalidArguments: arguments that do not decode or that fail
@@ -36,19 +37,28 @@ const (
 	OutcomeToolError Outcome = "tool_error"
 	// OutcomePanic: the handler panicked; the server went on.
 	OutcomePanic Outcome = "panic"
+	// OutcomeAsked: the call asked the user a question (elicitation) and
+	// goes on in a run of its own with the answer. Not an error.
+	OutcomeAsked Outcome = "asked"
+	// OutcomeDeclined: the user declined or dismissed the question; nothing
+	// was done.
+	OutcomeDeclined Outcome = "declined"
 )
 
 // Outcomes lists every outcome, so that metrics can show each one from
 // the start.
 func Outcomes() []Outcome {
-	return []Outcome{OutcomeOK, OutcomeInvalidArguments, OutcomeCallerLimit, OutcomeUpstreamError, OutcomeToolError, OutcomePanic}
+	return []Outcome{OutcomeOK, OutcomeInvalidArguments, OutcomeCallerLimit, OutcomeUpstreamError, OutcomeToolError, OutcomePanic, OutcomeAsked, OutcomeDeclined}
 }
 
 // failureOutcome is the outcome of a handler that failed with err.
 func failureOutcome(err error) Outcome {
 	var apiErr *scaleway.Error
 	var transportErr *scaleway.TransportError
+	var declined *declinedError
 	switch {
+	case errors.As(err, &declined):
+		return OutcomeDeclined
 	case len(scaleway.ValidationErrors(err)) > 0:
 		return OutcomeInvalidArguments
 	case errors.As(err, &apiErr), errors.As(err, &transportErr):

@@ -27,9 +27,10 @@ type env struct {
 	session *mcp.ClientSession
 	schemas map[string]*jsonschema.Resolved // output schema by tool name
 
-	mu       sync.Mutex
-	progress []*mcp.ProgressNotificationParams
-	logs     *testutil.Buffer
+	mu        sync.Mutex
+	progress  []*mcp.ProgressNotificationParams
+	questions []*mcp.ElicitParams // asked of the user, in order
+	logs      *testutil.Buffer
 }
 
 type setup struct {
@@ -47,6 +48,10 @@ type setup struct {
 	// maxListItems is Deps.MaxListItems: 0 keeps the default cap.
 	maxListItems int
 	observer     tools.Observer // Deps.Observer
+	// elicit, when set, makes the client declare elicitation and answer
+	// each question with it.
+	elicit         func(*mcp.ElicitParams) *mcp.ElicitResult
+	confirmDeletes bool // Deps.ConfirmDeletes
 }
 
 func newEnv(t *testing.T, s setup) *env {
@@ -85,6 +90,7 @@ func newEnv(t *testing.T, s setup) *env {
 		Stopping:         s.stopping,
 		MaxListItems:     s.maxListItems,
 		Observer:         s.observer,
+		ConfirmDeletes:   s.confirmDeletes,
 	}
 	if s.noClient {
 		deps.Client = nil
@@ -93,13 +99,22 @@ func newEnv(t *testing.T, s setup) *env {
 	if _, err := tools.Register(server, deps, s.selection); err != nil {
 		t.Fatal(err)
 	}
-	e.session = testutil.ConnectInMemory(t, server, &mcp.ClientOptions{
+	opts := &mcp.ClientOptions{
 		ProgressNotificationHandler: func(_ context.Context, req *mcp.ProgressNotificationClientRequest) {
 			e.mu.Lock()
 			defer e.mu.Unlock()
 			e.progress = append(e.progress, req.Params)
 		},
-	})
+	}
+	if s.elicit != nil {
+		opts.ElicitationHandler = func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+			e.mu.Lock()
+			e.questions = append(e.questions, req.Params)
+			e.mu.Unlock()
+			return s.elicit(req.Params), nil
+		}
+	}
+	e.session = testutil.ConnectInMemory(t, server, opts)
 
 	e.schemas = map[string]*jsonschema.Resolved{}
 	listed, err := e.session.ListTools(t.Context(), nil)

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
@@ -86,6 +88,34 @@ func (it SnapshotItem) finish(object any, verbose bool) SnapshotItem {
 	}
 	it.CreationDate = formatTime(it.created)
 	return it
+}
+
+// choiceTitle is the snapshot as a user picks it in a form: its name (or
+// id), kind, size and date, and whether images use it already.
+func (it SnapshotItem) choiceTitle() string {
+	title := it.title()
+	if len(it.UsedBy) > 0 {
+		title = strings.TrimSuffix(title, ")") + fmt.Sprintf(", used by %d image(s))", len(it.UsedBy))
+	}
+	return title
+}
+
+// title is the snapshot in a few words for the user: its name (or id),
+// kind, size and date.
+func (it SnapshotItem) title() string {
+	name := it.Name
+	if name == "" {
+		name = it.ID
+	}
+	size := "size unknown"
+	if it.SizeGB != nil {
+		size = strconv.FormatFloat(*it.SizeGB, 'f', -1, 64) + " GB"
+	}
+	title := fmt.Sprintf("%s (%s, %s", name, it.Kind, size)
+	if it.CreationDate != "" {
+		title += ", " + it.CreationDate[:min(len(it.CreationDate), len("2006-01-02"))]
+	}
+	return title + ")"
 }
 
 // knownSize is a snapshot's size in GB, nil for 0: no snapshot is empty,

@@ -61,6 +61,10 @@ type Deps struct {
 	Callers *callerlimit.Limiter
 	// Observer, when set, learns of every call (metrics).
 	Observer Observer
+	// ConfirmDeletes makes delete-instance-image ask the user, when the
+	// client can (elicitation), whether to delete the image's snapshots
+	// too; declined, nothing is deleted.
+	ConfirmDeletes bool
 
 	locks imageLocks // one writer per image at a time
 }
