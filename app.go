@@ -14,6 +14,7 @@ import (
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/callerlimit"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/metrics"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/internal/scwconfig"
+	"github.com/scaleway-images-mcp/scaleway-images-mcp/prompts"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/scaleway/scalewaytest"
 	"github.com/scaleway-images-mcp/scaleway-images-mcp/tools"
@@ -33,6 +34,7 @@ type app struct {
 	cfg     *scwconfig.Config
 	client  *scaleway.Client
 	deps    *tools.Deps
+	prompts *prompts.Deps
 	logger  zerolog.Logger
 	sandbox *scalewaytest.Fake // nil unless --sandbox
 	// metrics are fed by every transport, and served at /metrics by the
@@ -111,7 +113,11 @@ func newApp(opts *options, stderr io.Writer) (*app, error) {
 		Logger:      logger,
 		Callers:     a.callers,
 		Observer:    a.metrics,
+		// Over stdio and for clients of protocol 2026-07-28 over HTTP:
+		// older ones cannot be asked over stateless HTTP.
+		ConfirmDeletes: opts.confirmDeletes,
 	}
+	a.prompts = &prompts.Deps{Client: a.client, DefaultZone: cfg.Zone, Logger: logger}
 	return a, nil
 }
 
@@ -129,8 +135,9 @@ func (a *app) mcpServer() (*mcp.Server, error) {
 		// notifications/tools/list_changed: say so, rather than let the SDK
 		// infer listChanged true, which tells clients to expect them.
 		// Nor logging: no log message is sent to the client; logs go to
-		// stderr.
-		Capabilities: &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}},
+		// stderr. The prompts are fixed too.
+		Capabilities:      &mcp.ServerCapabilities{Tools: &mcp.ToolCapabilities{}, Prompts: &mcp.PromptCapabilities{}, Completions: &mcp.CompletionCapabilities{}},
+		CompletionHandler: a.prompts.Complete,
 	})
 	names, err := tools.Register(server, a.deps, a.selection())
 	if err != nil {
@@ -139,6 +146,7 @@ func (a *app) mcpServer() (*mcp.Server, error) {
 	if len(names) == 0 {
 		return nil, fmt.Errorf("no tool left to serve: --tools %q with --read-only=%v selects none", a.opts.tools, a.opts.readOnly)
 	}
+	prompts.Register(server, a.prompts, a.selection().Serves)
 	return server, nil
 }
 

@@ -16,21 +16,24 @@ import (
 // options are the command-line flags, each of which can also be set by an
 // environment variable (the flag wins).
 type options struct {
-	sandbox     bool
-	readOnly    bool
-	tools       string
-	zone        string
-	profile     string
-	apiURL      string
-	logLevel    string
-	httpAddr    string
-	httpToken   string
-	restAddr    string
-	restToken   string
-	origins     string
-	grace       time.Duration
-	drainDelay  time.Duration
-	maxUpstream int
+	sandbox  bool
+	readOnly bool
+	// confirmDeletes: delete-instance-image asks whether to delete the
+	// image's snapshots too, when the client can ask.
+	confirmDeletes bool
+	tools          string
+	zone           string
+	profile        string
+	apiURL         string
+	logLevel       string
+	httpAddr       string
+	httpToken      string
+	restAddr       string
+	restToken      string
+	origins        string
+	grace          time.Duration
+	drainDelay     time.Duration
+	maxUpstream    int
 	// maxCallsPerCaller bounds each caller's calls in flight over HTTP.
 	maxCallsPerCaller int
 	showVersion       bool
@@ -51,6 +54,7 @@ type flagSpec struct {
 var (
 	sandboxFlag   = flagSpec{"sandbox", "SCALEWAY_IMAGES_MCP_SANDBOX", "serve an in-memory fake of the Scaleway API instead of api.scaleway.com (no credentials needed)"}
 	readOnlyFlag  = flagSpec{"read-only", "SCALEWAY_IMAGES_MCP_READ_ONLY", "serve only the tools that change nothing (list and get); REST writes answer 403"}
+	confirmFlag   = flagSpec{"confirm-deletes", "SCALEWAY_IMAGES_MCP_CONFIRM_DELETES", "delete-instance-image asks the user, in clients that can ask (elicitation), whether to delete the image's snapshots too; declined, nothing is deleted"}
 	toolsFlag     = flagSpec{"tools", "SCALEWAY_IMAGES_MCP_TOOLS", "comma-separated allow-list of tools to serve (default: all)"}
 	zoneFlag      = flagSpec{"zone", "SCW_DEFAULT_ZONE", "default zone, such as fr-par-1"}
 	profileFlag   = flagSpec{"profile", "SCW_PROFILE", "profile of the scw config file to use"}
@@ -128,6 +132,7 @@ func newFlagSet(o *options, lookupEnv func(string) (string, bool)) (*flag.FlagSe
 	}
 	boolVar(&o.sandbox, sandboxFlag)
 	boolVar(&o.readOnly, readOnlyFlag)
+	boolVar(&o.confirmDeletes, confirmFlag)
 	stringVar(&o.tools, toolsFlag, "")
 	stringVar(&o.zone, zoneFlag, "")
 	stringVar(&o.profile, profileFlag, "")

@@ -170,6 +170,11 @@ func checkInvisible(field string, r rune) error {
 	return &ValidationError{Field: field, Kind: KindFormat, Reason: fmt.Sprintf("contains the invisible character %U; names and tags must not hide text, so remove it", r)}
 }
 
+// CheckName checks a name given outside a request (a prompt's argument,
+// say) as the client checks an image's: at most 255 bytes of UTF-8, no
+// control or invisible characters. Empty is allowed.
+func CheckName(field, name string) error { return checkName(field, name, false) }
+
 func checkName(field, name string, required bool) error {
 	if name == "" {
 		if required {

@@ -6,7 +6,10 @@
 #      SDK's client: over HTTP and over stdio against the fake API keeping new
 #      images "creating" for 5 s, so that the wait sends progress; over HTTP
 #      against the sandbox;
-#   2. the MCP conformance suite's server scenarios over HTTP, with the
+#   2. prompts, argument completion and questions to the user
+#      (scripts/mcp-clients/features.mjs): over stdio, questions answered
+#      each way; over HTTP, the one-round-trip fallback;
+#   3. the MCP conformance suite's server scenarios over HTTP, with the
 #      baseline scripts/mcp-clients/conformance-baseline.yaml (scenarios that
 #      need the suite's own fixture tools, prompts and resources).
 #
@@ -71,6 +74,12 @@ node "$cache/session.mjs" stdio "$bin" --log-level warn --progress
 
 echo; echo "== TypeScript client over HTTP, sandbox"
 node "$cache/session.mjs" http "http://$sandbox_addr/mcp"
+
+echo; echo "== TypeScript client over stdio, sandbox --confirm-deletes: prompts, completion, questions accepted, declined, dismissed"
+node "$cache/features.mjs" stdio "$bin" --sandbox --confirm-deletes --log-level warn
+
+echo; echo "== TypeScript client over HTTP, sandbox: prompts, completion, and no question over stateless HTTP"
+node "$cache/features.mjs" http "http://$sandbox_addr/mcp"
 
 echo; echo "== MCP conformance suite (server scenarios) over HTTP, sandbox"
 # The summary when it passes; every scenario's log when it does not.
