@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -208,5 +209,63 @@ func TestHTTPProgressReachesTheClient(t *testing.T) {
 	handler.ServeHTTP(plain, req)
 	if ct := plain.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("a call without a progress token was answered as %q, want JSON", ct)
+	}
+}
+
+// TestHTTPQuestions: over the stateless HTTP listener a client of protocol
+// 2026-07-28 that can ask gets the question as an input-required result
+// and sends the call again with the answer (multi round-trip requests,
+// no session needed); one that cannot ask gets, in one round trip, the
+// error naming list-snapshots. Clients of older protocols cannot be asked
+// over stateless HTTP: scripts/mcp-clients/features.mjs shows that.
+func TestHTTPQuestions(t *testing.T) {
+	t.Parallel()
+	a := newTestApp(t, nil, "--sandbox", "--confirm-deletes")
+	handler, err := a.mcpHTTPHandler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(handler)
+	defer srv.Close()
+	for _, canAsk := range []bool{true, false} {
+		opts := &mcp.ClientOptions{}
+		asked := 0
+		if canAsk {
+			opts.ElicitationHandler = func(_ context.Context, req *mcp.ElicitRequest) (*mcp.ElicitResult, error) {
+				asked++
+				var schema struct {
+					Properties struct {
+						Snapshot struct {
+							OneOf []struct {
+								Const string `json:"const"`
+							} `json:"oneOf"`
+						} `json:"snapshot"`
+					} `json:"properties"`
+				}
+				b, _ := json.Marshal(req.Params.RequestedSchema)
+				if err := json.Unmarshal(b, &schema); err != nil || len(schema.Properties.Snapshot.OneOf) == 0 {
+					t.Errorf("question %s: %v", b, err)
+					return &mcp.ElicitResult{Action: "cancel"}, nil
+				}
+				return &mcp.ElicitResult{Action: "accept", Content: map[string]any{"snapshot": schema.Properties.Snapshot.OneOf[0].Const}}, nil
+			}
+		}
+		client := mcp.NewClient(&mcp.Implementation{Name: "questions-test", Version: "v0"}, opts)
+		session, err := client.Connect(t.Context(), &mcp.StreamableClientTransport{Endpoint: srv.URL + "/mcp"}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := session.CallTool(t.Context(), &mcp.CallToolParams{Name: tools.CreateImageTool, Arguments: map[string]any{"name": "asked-over-http", "arch": "x86_64"}})
+		session.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := testutil.ResultText(res)
+		switch {
+		case canAsk && (res.IsError || asked != 1 || !strings.Contains(text, "asked-over-http")):
+			t.Errorf("a client that can ask: asked %d times, result %s", asked, text)
+		case !canAsk && (!res.IsError || !strings.Contains(text, "root_volume: is required: the id of a snapshot, from list-snapshots")):
+			t.Errorf("a client that cannot ask: %s", text)
+		}
 	}
 }
