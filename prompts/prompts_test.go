@@ -27,7 +27,7 @@ type env struct {
 
 // newEnv connects a client, in memory, to a server with the prompts of
 // the tools sel serves, whose completion reads a fake Scaleway API.
-func newEnv(t *testing.T, sel tools.Selection) *env {
+func newEnv(t testing.TB, sel tools.Selection) *env {
 	t.Helper()
 	fake := scalewaytest.NewServer(scalewaytest.Options{})
 	t.Cleanup(fake.Close)
