@@ -101,7 +101,7 @@ var table = []definition{
 				{Name: argDays, Title: "Older than (days)", Description: "Only images created more than this many days ago; default 90"},
 			},
 		},
-		needs:    []string{tools.ListImagesTool, tools.GetImageTool, tools.ListSnapshotsTool, tools.DeleteImageTool},
+		needs:    []string{tools.ListImagesTool, tools.ListSnapshotsTool, tools.DeleteImageTool},
 		allZones: true,
 		text:     cleanUp,
 	},

@@ -57,10 +57,10 @@ func (f *Fake) routeTable() []routeSpec {
 		{RouteDeleteImage, http.MethodDelete, image, true, f.deleteImage},
 		{RouteListSnapshots, http.MethodGet, snapshots, false, f.listSnapshots},
 		{RouteGetSnapshot, http.MethodGet, snapshots + "/{snapshot_id}", false, f.getSnapshot},
-		{RouteDeleteSnapshot, http.MethodDelete, snapshots + "/{snapshot_id}", true, f.deleteSnapshot},
+		{RouteDeleteSnapshot, http.MethodDelete, snapshots + "/{snapshot_id}", true, deleteSnapshotWith(f.store.deleteSnapshot)},
 		{RouteListBlockSnapshots, http.MethodGet, blockSnapshots, false, f.listBlockSnapshots},
 		{RouteGetBlockSnapshot, http.MethodGet, blockSnapshots + "/{snapshot_id}", false, f.getBlockSnapshot},
-		{RouteDeleteBlockSnapshot, http.MethodDelete, blockSnapshots + "/{snapshot_id}", true, f.deleteBlockSnapshot},
+		{RouteDeleteBlockSnapshot, http.MethodDelete, blockSnapshots + "/{snapshot_id}", true, deleteSnapshotWith(f.store.deleteBlockSnapshot)},
 	}
 }
 

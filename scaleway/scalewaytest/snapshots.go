@@ -60,18 +60,21 @@ func (f *Fake) getSnapshot(w http.ResponseWriter, r *http.Request, zone scaleway
 	return nil
 }
 
-// deleteSnapshot answers DELETE /instance/v1/.../snapshots/{id} (see
-// store.deleteSnapshot: unrecorded, mostly guessed).
-func (f *Fake) deleteSnapshot(w http.ResponseWriter, r *http.Request, zone scaleway.Zone, _ []byte) *scaleway.Error {
-	id, err := pathUUID(r, "snapshot_id")
-	if err != nil {
-		return err
+// deleteSnapshotWith answers a DELETE of the snapshot in the path with
+// del, the store's delete of its API's snapshots (see each for what is
+// recorded and what is guessed): 204 and no body once it is gone.
+func deleteSnapshotWith(del func(scaleway.Zone, string) *scaleway.Error) handler {
+	return func(w http.ResponseWriter, r *http.Request, zone scaleway.Zone, _ []byte) *scaleway.Error {
+		id, err := pathUUID(r, "snapshot_id")
+		if err != nil {
+			return err
+		}
+		if err := del(zone, id); err != nil {
+			return err
+		}
+		w.WriteHeader(http.StatusNoContent)
+		return nil
 	}
-	if err := f.store.deleteSnapshot(zone, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }
 
 // Page sizes of the Block API. The maximum is the SDKs' documented one;
@@ -171,19 +174,5 @@ func (f *Fake) getBlockSnapshot(w http.ResponseWriter, r *http.Request, zone sca
 		return permissionsDenied(resourceBlockSnapshot, "read")
 	}
 	writeJSON(w, http.StatusOK, snap)
-	return nil
-}
-
-// deleteBlockSnapshot answers DELETE /block/v1alpha1/.../snapshots/{id}
-// (see store.deleteBlockSnapshot for what is recorded and what is not).
-func (f *Fake) deleteBlockSnapshot(w http.ResponseWriter, r *http.Request, zone scaleway.Zone, _ []byte) *scaleway.Error {
-	id, err := pathUUID(r, "snapshot_id")
-	if err != nil {
-		return err
-	}
-	if err := f.store.deleteBlockSnapshot(zone, id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
