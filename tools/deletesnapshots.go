@@ -51,16 +51,22 @@ func (d *Deps) deleteAfterAsking(ctx context.Context, c *call, zone scaleway.Zon
 			}
 		}
 	}
-	gone := d.deleteSnapshots(ctx, zone, chosen)
-	var deletedSnapshots []string
+	failures := d.deleteSnapshots(ctx, zone, chosen)
+	var deletedSnapshots, failed []string
 	for i, snap := range chosen {
-		if gone[i] {
-			deletedSnapshots = append(deletedSnapshots, snap.title())
-			delete(kinds, snap.ID)
+		if failures[i] != nil {
+			failed = append(failed, fmt.Sprintf("%s: %s", snap.ID, errorText(failures[i])))
+			continue
 		}
+		deletedSnapshots = append(deletedSnapshots, snap.title())
+		delete(kinds, snap.ID)
 	}
 	left := slices.DeleteFunc(img.SnapshotIDs(), func(sid string) bool { _, still := kinds[sid]; return !still })
-	return deleted(zone, img, deletedSnapshots, d.readSnapshots(ctx, zone, left, kinds)), nil
+	out := deleted(zone, img, deletedSnapshots, d.readSnapshots(ctx, zone, left, kinds))
+	if len(failed) > 0 {
+		out.Message += " Could not delete: " + strings.Join(failed, "; ") + "."
+	}
+	return out, nil
 }
 
 // deletableSnapshots sorts img's snapshots into those that could go with
@@ -119,10 +125,11 @@ func snapshotsQuestion(zone scaleway.Zone, img *scaleway.Image, offered []Snapsh
 }
 
 // deleteSnapshots deletes each snapshot through the API that serves it,
-// all at once, and reports which went. Each one deleted is logged with
-// its id: a write that reached Scaleway is never forgotten.
-func (d *Deps) deleteSnapshots(ctx context.Context, zone scaleway.Zone, snapshots []SnapshotItem) []bool {
-	gone := make([]bool, len(snapshots))
+// all at once, and returns each one's error (nil: deleted). Each outcome
+// is logged with the snapshot's id: a write that reached Scaleway is never
+// forgotten.
+func (d *Deps) deleteSnapshots(ctx context.Context, zone scaleway.Zone, snapshots []SnapshotItem) []error {
+	failures := make([]error, len(snapshots))
 	var wg sync.WaitGroup
 	for i, snap := range snapshots {
 		wg.Go(func() {
@@ -131,7 +138,7 @@ func (d *Deps) deleteSnapshots(ctx context.Context, zone scaleway.Zone, snapshot
 				del = d.Client.DeleteBlockSnapshot
 			}
 			_, err := del(ctx, zone, snap.ID)
-			gone[i] = err == nil
+			failures[i] = err
 			event := d.Logger.Info()
 			if err != nil {
 				event = d.Logger.Warn().Str("error", errorText(err))
@@ -141,5 +148,5 @@ func (d *Deps) deleteSnapshots(ctx context.Context, zone scaleway.Zone, snapshot
 		})
 	}
 	wg.Wait()
-	return gone
+	return failures
 }

@@ -2,6 +2,7 @@ package tools_test
 
 import (
 	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -162,13 +163,15 @@ func TestDeleteAsksAboutSnapshots(t *testing.T) {
 		wantDeleted bool     // the image
 		wantGone    []string // snapshots deleted
 		wantError   string
+		blockFails  bool // the Block API refuses the snapshot's delete
 	}{
-		{"accept with snapshots", true, answer("accept", withSnapshots(true)), true, true, []string{"snap-spare", "snap-archive"}, ""},
-		{"accept without", true, answer("accept", withSnapshots(false)), true, true, nil, ""},
-		{"decline", true, answer("decline", nil), true, false, nil, "Nothing was deleted: the user declined"},
-		{"cancel", true, answer("cancel", nil), true, false, nil, "Nothing was deleted: the user dismissed the question"},
-		{"flag off", false, answer("accept", withSnapshots(true)), false, true, nil, ""},
-		{"no elicitation", true, nil, false, true, nil, ""},
+		{"accept with snapshots", true, answer("accept", withSnapshots(true)), true, true, []string{"snap-spare", "snap-archive"}, "", false},
+		{"accept, a snapshot refused", true, answer("accept", withSnapshots(true)), true, true, []string{"snap-spare"}, "", true},
+		{"accept without", true, answer("accept", withSnapshots(false)), true, true, nil, "", false},
+		{"decline", true, answer("decline", nil), true, false, nil, "Nothing was deleted: the user declined", false},
+		{"cancel", true, answer("cancel", nil), true, false, nil, "Nothing was deleted: the user dismissed the question", false},
+		{"flag off", false, answer("accept", withSnapshots(true)), false, true, nil, "", false},
+		{"no elicitation", true, nil, false, true, nil, "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -182,6 +185,9 @@ func TestDeleteAsksAboutSnapshots(t *testing.T) {
 			}
 			e.call(t, tools.CreateImageTool, `{"name":"three","arch":"x86_64","root_volume":"`+spare+`","extra_volumes":["`+archive+`","`+shared+`"]}`, &created)
 			e.fake.ResetRequests()
+			if tt.blockFails {
+				e.fake.Script(scalewaytest.RouteDeleteBlockSnapshot, scalewaytest.ErrorAnswer(http.StatusConflict, scaleway.Error{Type: "conflict", Message: "snapshot is busy"}))
+			}
 
 			res := e.callRaw(t, tools.DeleteImageTool, `{"image_id":"`+created.Image.ID+`"}`)
 			if asked := len(e.questions) > 0; asked != tt.asked {
@@ -204,8 +210,12 @@ func TestDeleteAsksAboutSnapshots(t *testing.T) {
 			if stillThere == tt.wantDeleted {
 				t.Errorf("image still there: %v", stillThere)
 			}
-			if n := posts(e.fake, scalewaytest.RouteDeleteSnapshot) + posts(e.fake, scalewaytest.RouteDeleteBlockSnapshot); n != len(tt.wantGone) {
-				t.Errorf("%d snapshot deletes sent, want %d", n, len(tt.wantGone))
+			wantSent := len(tt.wantGone)
+			if tt.blockFails {
+				wantSent++
+			}
+			if n := posts(e.fake, scalewaytest.RouteDeleteSnapshot) + posts(e.fake, scalewaytest.RouteDeleteBlockSnapshot); n != wantSent {
+				t.Errorf("%d snapshot deletes sent, want %d", n, wantSent)
 			}
 			for _, name := range []string{"snap-spare", "snap-archive", "snap-web-root"} {
 				exists := slices.ContainsFunc(e.fake.Snapshots("fr-par-1"), func(s scaleway.Snapshot) bool { return s.Name == name }) ||
@@ -219,8 +229,18 @@ func TestDeleteAsksAboutSnapshots(t *testing.T) {
 				if err := json.Unmarshal([]byte(testutil.ResultText(res)), &out); err != nil {
 					t.Fatal(err)
 				}
-				if len(out.RemainingSnapshots) != 1 || out.RemainingSnapshots[0].ID != shared || !strings.Contains(out.Message, "and 2 of its snapshots, no longer billed") {
-					t.Errorf("result: %+v", out)
+				remaining := []string{shared}
+				want := "and 2 of its snapshots, no longer billed"
+				if tt.blockFails {
+					remaining = []string{archive, shared}
+					want = "Could not delete: " + archive + ": Scaleway error conflict"
+				}
+				var ids []string
+				for _, r := range out.RemainingSnapshots {
+					ids = append(ids, r.ID)
+				}
+				if !slices.Equal(ids, remaining) || !strings.Contains(out.Message, want) {
+					t.Errorf("remaining %v, want %v; message %q, want %q in it", ids, remaining, out.Message, want)
 				}
 			}
 		})
