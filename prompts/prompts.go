@@ -181,11 +181,7 @@ func (d *Deps) check(def definition, raw map[string]string) (arguments, error) {
 		}
 		switch key {
 		case argZone:
-			if def.allZones && value == tools.AllZones {
-				a.zone = value
-				break
-			}
-			if _, err := scaleway.ParseZone(value); err != nil {
+			if _, err := scaleway.ParseZone(value); err != nil && (!def.allZones || value != tools.AllZones) {
 				return a, zoneError(def, value)
 			}
 			a.zone = value

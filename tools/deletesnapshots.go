@@ -2,6 +2,7 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,6 +20,16 @@ import (
 // reads the image and the snapshots again: the one that asks and the one
 // that acts may be on different replicas.
 func (d *Deps) deleteAfterAsking(ctx context.Context, c *call, zone scaleway.Zone, id string) (DeleteImageOutput, error) {
+	q := question{
+		key: "delete_snapshots", notDone: "Nothing was deleted",
+		next: "The image and its snapshots are unchanged; ask the user what they want.",
+	}
+	// A declined question ends the call before anything is read.
+	answer, err := c.answer(q)
+	var asking *inputRequired
+	if err != nil && !errors.As(err, &asking) {
+		return DeleteImageOutput{}, err
+	}
 	img, resp, err := d.Client.GetImage(ctx, zone, id)
 	c.observe(resp)
 	if err != nil {
@@ -30,9 +41,9 @@ func (d *Deps) deleteAfterAsking(ctx context.Context, c *call, zone scaleway.Zon
 	}
 	withSnapshots := false
 	if len(offered) > 0 {
-		answer, err := c.answer(snapshotsQuestion(zone, img, offered, kept))
-		if err != nil {
-			return DeleteImageOutput{}, err
+		if asking != nil {
+			q.message, q.schema = snapshotsQuestion(zone, img, offered, kept)
+			return DeleteImageOutput{}, &inputRequired{q: q}
 		}
 		withSnapshots, _ = answer["delete_snapshots"].(bool)
 	}
@@ -91,9 +102,9 @@ func (d *Deps) deletableSnapshots(ctx context.Context, c *call, zone scaleway.Zo
 	return offered, kept, nil
 }
 
-// snapshotsQuestion asks whether to delete the image, and whether with
-// the snapshots offered.
-func snapshotsQuestion(zone scaleway.Zone, img *scaleway.Image, offered []SnapshotItem, kept []string) question {
+// snapshotsQuestion is the question's text and form: delete the image,
+// and with it the snapshots offered?
+func snapshotsQuestion(zone scaleway.Zone, img *scaleway.Image, offered []SnapshotItem, kept []string) (message string, schema map[string]any) {
 	described := make([]string, len(offered))
 	total := 0.0
 	for i, snap := range offered {
@@ -102,26 +113,22 @@ func snapshotsQuestion(zone scaleway.Zone, img *scaleway.Image, offered []Snapsh
 			total += *snap.SizeGB
 		}
 	}
-	message := fmt.Sprintf("Delete image %s (%s) in %s? Its snapshots stay, and stay billed, unless you delete them too: %s.",
+	message = fmt.Sprintf("Delete image %s (%s) in %s? Its snapshots stay, and stay billed, unless you delete them too: %s.",
 		img.Name, img.ID, zone, strings.Join(described, "; "))
 	if len(kept) > 0 {
 		message += " Kept in any case: " + strings.Join(kept, "; ") + "."
 	}
-	return question{
-		key: "delete_snapshots", message: message,
-		schema: map[string]any{
-			"type": "object",
-			"properties": map[string]any{
-				"delete_snapshots": map[string]any{
-					"type": "boolean", "default": false,
-					"title":       fmt.Sprintf("Also delete its %d snapshot(s), %s GB", len(offered), strconv.FormatFloat(total, 'f', -1, 64)),
-					"description": "Deleted snapshots cannot be recovered.",
-				},
+	schema = map[string]any{
+		"type": "object",
+		"properties": map[string]any{
+			"delete_snapshots": map[string]any{
+				"type": "boolean", "default": false,
+				"title":       fmt.Sprintf("Also delete its %d snapshot(s), %s GB", len(offered), strconv.FormatFloat(total, 'f', -1, 64)),
+				"description": "Deleted snapshots cannot be recovered.",
 			},
 		},
-		notDone: "Nothing was deleted",
-		next:    "The image and its snapshots are unchanged; ask the user what they want.",
 	}
+	return message, schema
 }
 
 // deleteSnapshots deletes each snapshot through the API that serves it,
